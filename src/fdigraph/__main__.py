@@ -1,0 +1,3 @@
+from fdigraph.cli import main
+
+main()

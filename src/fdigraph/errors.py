@@ -1,0 +1,101 @@
+"""The exception hierarchy: every error fdigraph raises on purpose is a FdigraphError.
+
+Each class carries the HTTP status a web layer should answer with, so the mapping from
+domain errors to responses lives in one handler instead of in every view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in an input the problem is: a file with an optional line and column."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        out = self.file
+        if self.line is not None:
+            out += f":{self.line}"
+            if self.column is not None:
+                out += f":{self.column}"
+        return out
+
+
+class FdigraphError(Exception):
+    """Base class of every error fdigraph raises deliberately."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, where: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class ConfigError(FdigraphError):
+    """A setting has a value that cannot be used."""
+
+    code = "config_error"
+
+
+class FactError(FdigraphError):
+    """A curated fact file is malformed or contradicts its source text."""
+
+    status = 400
+    code = "fact_error"
+
+
+class FigureError(FdigraphError):
+    """A Vietnamese number, amount or period could not be read."""
+
+    status = 400
+    code = "figure_error"
+
+
+class MappingError(FdigraphError):
+    """Facts could not be turned into triples."""
+
+    code = "mapping_error"
+
+
+class ValidationError(FdigraphError):
+    """The graph does not conform to the SHACL shapes."""
+
+    status = 500
+    code = "validation_error"
+
+
+class StoreError(FdigraphError):
+    """The on-disk store is missing, locked or unreadable."""
+
+    status = 503
+    code = "store_unavailable"
+
+
+class QueryError(FdigraphError):
+    """A client's query or request is not acceptable; always the client's mistake."""
+
+    status = 400
+    code = "bad_request"
+
+
+class UnknownQuery(FdigraphError):
+    """No saved query has that name."""
+
+    status = 404
+    code = "not_found"
+
+
+class QueryParamError(QueryError):
+    """A saved-query parameter is missing, unknown or of the wrong type."""
+
+    code = "bad_parameter"
