@@ -67,6 +67,7 @@ KINDS = (
     "teaser",
     "quote",
     "selector",
+    "target",
     "project",
     "event",
     "dataset",
