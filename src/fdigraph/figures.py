@@ -45,6 +45,13 @@ UNITS: dict[str, str] = {
     "quốc gia và vùng lãnh thổ": "NUM",
     "quốc gia, vùng lãnh thổ": "NUM",
     "quốc gia": "NUM",
+    "doanh nghiệp": "NUM",
+    "nhà đầu tư": "NUM",
+    "khu công nghiệp": "NUM",
+    "cụm công nghiệp": "NUM",
+    "lao động": "NUM",
+    "người": "NUM",
+    "lần": "NUM",
 }
 
 WORD_NUMBERS: dict[str, int] = {

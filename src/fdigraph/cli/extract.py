@@ -1,0 +1,61 @@
+"""``fdigraph extract``: draft the facts of an article; score them against curated ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import yaml
+
+from fdigraph.errors import FdigraphError
+
+
+def register(main: click.Group) -> None:
+    """Add the ``extract`` command to ``main``."""
+    main.add_command(extract_command)
+
+
+@click.command("extract")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--evaluate",
+    "facts",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Curated fact file to score the draft against (precision and recall).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the draft here instead of standard output.",
+)
+@click.option("--source-id", help="Id of the source (default: the article's file name stem).")
+def extract_command(
+    article: Path, facts: Path | None, output: Path | None, source_id: str | None
+) -> None:
+    """Draft the numeric facts of ARTICLE.txt as a fact file for review."""
+    from fdigraph.extract import extract
+    from fdigraph.extract.evaluate import evaluate
+    from fdigraph.extract.writer import to_yaml
+
+    try:
+        text = article.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise click.ClickException(f"{article}: not UTF-8 text ({err.reason})") from None
+    draft = extract(text, source_id=source_id or article.stem)
+    if facts is not None:
+        try:
+            curated = yaml.safe_load(facts.read_text(encoding="utf-8")) or {}
+            result = evaluate(draft, curated)
+        except (yaml.YAMLError, KeyError, TypeError, FdigraphError) as err:
+            raise click.ClickException(f"{facts}: cannot read curated facts: {err}") from None
+        click.echo(result.report())
+        if output is None:
+            return
+    body = to_yaml(draft, text)
+    if output is None:
+        click.echo(body, nl=False)
+    else:
+        output.write_text(body, encoding="utf-8")
+        counts = f"{len(draft.observations)} observations, {len(draft.rankings)} rankings"
+        click.echo(f"wrote {output}: {counts}", err=True)

@@ -1,0 +1,153 @@
+"""Turn what was read into a draft: one fact per figure, stable ids, teasers listed.
+
+A figure stated twice is one fact with two quotes; restated in a later teaser, it keeps
+its first source and gains a quote that names the teaser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TypeVar
+
+from fdigraph.extract.draft import (
+    Draft,
+    DraftObservation,
+    DraftRanking,
+    DraftSource,
+    DraftTeaser,
+)
+from fdigraph.extract.layout import Layout, TeaserBlock
+from fdigraph.extract.periods import current_year
+from fdigraph.extract.reading import Part, read_part
+from fdigraph.extract.text import Span, fold, paragraphs, slug
+
+_Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
+_GUESSES = {"fdiCapitalAttracted", "investmentCapitalAttracted", "landArea", "growthRate", "count"}
+
+
+def assemble(text: str, source_id: str, layout: Layout) -> Draft:
+    """Read every part of the page and merge what it says into one draft."""
+    folded = fold(text)
+    year = current_year(text[: layout.body.end]) or current_year(text)
+    inline = [t for t in layout.teasers if t.headline.start < layout.body.end]
+    blocks = []
+    for para in paragraphs(text, layout.body.start, layout.body.end):
+        pieces = _cut(para, [t.headline for t in inline])
+        if pieces:
+            blocks.append(pieces)
+    parts = [Part(None, blocks, layout.topic)]
+    for teaser in layout.teasers:
+        topic = next((a for a in teaser.about if a.startswith("VN-")), layout.topic)
+        parts.append(Part(teaser.id, [list(teaser.spans)], topic, teaser=True))
+    observations: list[DraftObservation] = []
+    rankings: list[DraftRanking] = []
+    for part in parts:
+        read_part(text, folded, part, year)
+        for obs in part.observations:
+            _merge_observation(observations, obs)
+        for rank in part.rankings:
+            _merge_ranking(rankings, rank)
+    source = DraftSource(
+        id=source_id,
+        text=f"{source_id}.txt",
+        title=layout.title,
+        author=layout.author,
+        body_end=layout.author or text[: layout.body.end].rsplit("\n", 1)[-1].strip() or None,
+        about=(layout.topic,) if layout.topic else (),
+    )
+    return Draft(
+        source=source,
+        teasers=tuple(_teaser(t) for t in layout.teasers),
+        observations=_with_ids(observations),
+        rankings=_with_ids(rankings),
+    )
+
+
+def _cut(para: Span, holes: list[Span]) -> list[Span]:
+    """The paragraph without the inline related links it holds."""
+    pieces, cursor = [], para.start
+    for hole in sorted(
+        (h for h in holes if para.start <= h.start < para.end), key=lambda h: h.start
+    ):
+        if hole.start > cursor:
+            pieces.append(
+                Span(cursor, hole.start, para.text[cursor - para.start : hole.start - para.start])
+            )
+        cursor = max(cursor, hole.end)
+    if cursor < para.end:
+        pieces.append(Span(cursor, para.end, para.text[cursor - para.start :]))
+    return [p for p in pieces if p.text.strip()]
+
+
+def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> None:
+    for i, old in enumerate(found):
+        same = (old.area, old.value, old.unit, old.period, old.status, old.counterpart) == (
+            new.area,
+            new.value,
+            new.unit,
+            new.period,
+            new.status,
+            new.counterpart,
+        )
+        compatible = (
+            old.measure == new.measure or old.measure in _GUESSES or new.measure in _GUESSES
+        )
+        if same and compatible:
+            quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
+            best = max(old, new, key=lambda o: o.confidence)
+            found[i] = replace(
+                old,
+                measure=best.measure,
+                quotes=quotes,
+                confidence=max(old.confidence, new.confidence),
+            )
+            return
+    found.append(new)
+
+
+def _merge_ranking(found: list[DraftRanking], new: DraftRanking) -> None:
+    for i, old in enumerate(found):
+        if old.key == new.key and old.indicator == new.indicator:
+            quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
+            found[i] = replace(
+                old,
+                quotes=quotes,
+                confidence=max(old.confidence, new.confidence),
+                out_of=old.out_of or new.out_of,
+            )
+            return
+    found.append(new)
+
+
+def _with_ids(facts: list[_Fact]) -> tuple[_Fact, ...]:
+    seen: dict[str, int] = {}
+    out = []
+    for fact in facts:
+        kind = (
+            fact.measure
+            if isinstance(fact, DraftObservation)
+            else f"rank-{fact.indicator.removeprefix('indicator-')}"
+        )
+        base = "-".join(
+            filter(None, [slug(fact.area), slug(_kebab(kind)), slug(fact.period or "")])
+        )
+        seen[base] = seen.get(base, 0) + 1
+        out.append(replace(fact, id=base if seen[base] == 1 else f"{base}-{seen[base]}"))
+    return tuple(out)
+
+
+def _kebab(name: str) -> str:
+    return "".join(f"-{c.lower()}" if c.isupper() else c for c in name)
+
+
+def _teaser(block: TeaserBlock) -> DraftTeaser:
+    end = block.summary.end if block.summary else block.headline.end
+    return DraftTeaser(
+        id=block.id,
+        section=block.section,
+        headline=block.headline.text,
+        summary=block.summary.text if block.summary else None,
+        about=block.about,
+        start=block.headline.start,
+        end=end,
+    )

@@ -1,0 +1,95 @@
+"""Drafted facts: frozen records in the shape of the curated fact files, plus confidence.
+
+A draft is for review: each fact carries the quote it was read from (with character
+offsets into the article text) and a confidence between 0 and 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class DraftQuote:
+    """Exact words of the page, ``text == page[start:end]``; ``source`` is a teaser id or None."""
+
+    text: str
+    start: int
+    end: int
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftObservation:
+    id: str
+    area: str
+    measure: str
+    period: str | None
+    figure: str
+    value: Decimal
+    unit: str
+    quotes: tuple[DraftQuote, ...]
+    confidence: float
+    qualifier: str = "exact"
+    status: str | None = None
+    period_inferred: bool = False
+    counterpart: str | None = None
+    source: str | None = None  # a teaser id; None: the main article
+
+    @property
+    def key(self) -> tuple[str, Decimal, str, str | None]:
+        """What an evaluation matches on: area, value, unit, period."""
+        return (self.area, self.value, self.unit, self.period)
+
+
+@dataclass(frozen=True)
+class DraftRanking:
+    id: str
+    area: str
+    indicator: str
+    scope: str
+    rank: int
+    quotes: tuple[DraftQuote, ...]
+    confidence: float
+    period: str | None = None
+    comparator: str = "equal"
+    out_of: int | None = None
+    source: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int, str, str | None]:
+        """What an evaluation matches on: area, scope, rank, comparator, period."""
+        return (self.area, self.scope, self.rank, self.comparator, self.period)
+
+
+@dataclass(frozen=True)
+class DraftTeaser:
+    id: str
+    section: str
+    headline: str
+    summary: str | None
+    about: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DraftSource:
+    id: str
+    text: str
+    title: str
+    author: str | None
+    body_end: str | None
+    about: tuple[str, ...]
+    language: str = "vi"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything drafted from one page."""
+
+    source: DraftSource
+    teasers: tuple[DraftTeaser, ...]
+    observations: tuple[DraftObservation, ...]
+    rankings: tuple[DraftRanking, ...]

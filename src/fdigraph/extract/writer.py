@@ -1,0 +1,179 @@
+"""Write a draft as a fact file (``data/README.md``), ready for review and commit.
+
+Quotes are written as the loader finds them: plain text when the first occurrence in
+their part of the page is the one meant, else ``{text, occurrence}``; a quote from
+another teaser than the fact's names its ``source``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from fdigraph.extract.draft import Draft, DraftObservation, DraftQuote, DraftRanking
+from fdigraph.extract.rankings import INDICATOR_CUES
+
+INDICATOR_LABELS: dict[str, tuple[str, str]] = {
+    "indicator-fdi-attraction": ("thu hút vốn FDI", "FDI attraction"),
+    "indicator-par-index": (
+        "chỉ số cải cách hành chính (PAR INDEX)",
+        "Public Administration Reform Index",
+    ),
+    "indicator-dti": ("chỉ số chuyển đổi số (DTI)", "Digital Transformation Index"),
+    "indicator-e-government": (
+        "chính quyền điện tử, chính quyền số",
+        "e-government and digital government",
+    ),
+    "indicator-digital-signature-adoption": ("áp dụng ký số", "digital signature adoption"),
+    "indicator-budget-revenue": ("thu ngân sách", "state budget revenue"),
+    "indicator-pci": (
+        "chỉ số năng lực cạnh tranh cấp tỉnh (PCI)",
+        "Provincial Competitiveness Index",
+    ),
+    "indicator-export": ("xuất khẩu", "exports"),
+    "indicator-grdp-growth": ("tăng trưởng GRDP", "GRDP growth"),
+    "indicator-investor-capital": ("vốn đầu tư của nhà đầu tư", "investor's capital"),
+    "indicator-unknown": ("(chưa rõ)", "(unknown: review)"),
+}
+assert {i for _, i in INDICATOR_CUES} <= set(INDICATOR_LABELS)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(Decimal, _decimal)
+
+
+def to_yaml(draft: Draft, text: str) -> str:
+    """The draft as YAML text in the fact-file format, plus ``confidence``/``start``/``end``."""
+    regions = {
+        t.id: (
+            text.find(t.headline, 0 if t.section == "related-link" else _body_end(draft, text)),
+            t.end,
+        )
+        for t in draft.teasers
+    }
+    regions[""] = (0, _body_end(draft, text))
+    indicators = sorted({r.indicator for r in draft.rankings})
+    doc: dict[str, Any] = {
+        "source": _drop_none(
+            {
+                "id": draft.source.id,
+                "text": draft.source.text,
+                "title": draft.source.title,
+                "author": draft.source.author,
+                "language": draft.source.language,
+                "body_end": draft.source.body_end,
+                "about": list(draft.source.about),
+            }
+        ),
+        "teasers": [
+            _drop_none(
+                {
+                    "id": t.id,
+                    "section": t.section,
+                    "headline": t.headline,
+                    "summary": t.summary,
+                    "about": list(t.about),
+                }
+            )
+            for t in draft.teasers
+        ],
+        "concepts": [
+            {
+                "id": i,
+                "scheme": "indicators",
+                "label": {"vi": INDICATOR_LABELS[i][0], "en": INDICATOR_LABELS[i][1]},
+            }
+            for i in indicators
+        ],
+        "observations": [_observation(o, text, regions) for o in draft.observations],
+        "rankings": [_ranking(r, text, regions) for r in draft.rankings],
+    }
+    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _body_end(draft: Draft, text: str) -> int:
+    marker = draft.source.body_end
+    at = text.find(marker) if marker else -1
+    return len(text) if at < 0 or marker is None else at + len(marker)
+
+
+def _drop_none(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None and v != [] and v is not False}
+
+
+def _quotes(
+    fact: DraftObservation | DraftRanking, text: str, regions: dict[str, tuple[int, int]]
+) -> list[Any]:
+    return [_quote(q, fact.source, text, regions) for q in fact.quotes]
+
+
+def _quote(q: DraftQuote, owner: str | None, text: str, regions: dict[str, tuple[int, int]]) -> Any:
+    lo, _ = regions.get(q.source or "", (0, len(text)))
+    occurrence, at = 0, lo - 1
+    while at < q.start:
+        at = text.find(q.text, at + 1)
+        if at < 0:
+            break
+        occurrence += 1
+    row: dict[str, Any] = {"text": q.text}
+    if occurrence > 1:
+        row["occurrence"] = occurrence
+    if q.source != owner and q.source is not None:
+        row["source"] = q.source
+    return q.text if len(row) == 1 else row
+
+
+def _observation(
+    o: DraftObservation, text: str, regions: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "id": o.id,
+            "area": o.area,
+            "measure": o.measure,
+            "period": o.period,
+            "figure": o.figure,
+            "value": o.value,
+            "unit": o.unit,
+            "qualifier": None if o.qualifier == "exact" else o.qualifier,
+            "status": o.status,
+            "period_inferred": o.period_inferred or None,
+            "counterpart": o.counterpart,
+            "source": o.source,
+            "quotes": _quotes(o, text, regions),
+            "confidence": o.confidence,
+            "start": o.quotes[0].start,
+            "end": o.quotes[0].end,
+        }
+    )
+
+
+def _ranking(r: DraftRanking, text: str, regions: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "id": r.id,
+            "area": r.area,
+            "indicator": r.indicator,
+            "scope": r.scope,
+            "period": r.period,
+            "rank": r.rank,
+            "comparator": None if r.comparator == "equal" else r.comparator,
+            "out_of": r.out_of,
+            "source": r.source,
+            "quotes": _quotes(r, text, regions),
+            "confidence": r.confidence,
+            "start": r.quotes[0].start,
+            "end": r.quotes[0].end,
+        }
+    )
