@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -103,6 +104,16 @@ def _stable_jsonld(graph: Graph) -> bytes:
     return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode()
 
 
+def _turtle(ntriples: bytes) -> bytes:
+    """Turtle from sorted N-Triples, written by Oxigraph so literals keep their lexical form."""
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    out: bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # Oxigraph writes the prefix lines in its own order; write them sorted instead.
+    body = [line for line in out.splitlines() if not line.startswith(b"@prefix ")]
+    head = [f"@prefix {p}: <{ns}> .".encode() for p, ns in sorted(PREFIXES.items())]
+    return b"\n".join(head + [b""] + body) + b"\n"
+
+
 def _bind(graph: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, replace=True)
@@ -116,13 +127,14 @@ def render(assembled: Assembled) -> dict[str, bytes]:
         whole.add(triple)
     for triple in sorted(assembled.ontology):
         whole.add(triple)
+    ntriples = _sorted_lines(whole, "nt")
     nquads = sorted(
         _in_graph(_sorted_lines(assembled.data, "nt"), assembled.mint.graph("data"))
         + _in_graph(_sorted_lines(assembled.ontology, "nt"), assembled.mint.graph("ontology"))
     )
     return {
-        "fdigraph.ttl": whole.serialize(format="turtle", encoding="utf-8"),
-        "fdigraph.nt": _sorted_lines(whole, "nt"),
+        "fdigraph.ttl": _turtle(ntriples),
+        "fdigraph.nt": ntriples,
         "fdigraph.jsonld": _stable_jsonld(whole),
         "fdigraph.nq": b"\n".join(nquads) + b"\n",
     }

@@ -23,7 +23,13 @@ CONTEXT = 32  # characters of prefix and suffix kept with each quote
 
 
 class _Map(dict[str, Any]):
+    """A mapping that remembers its own line and the line of each of its keys."""
+
     line = 0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, int] = {}
 
 
 class _Loader(yaml.SafeLoader):
@@ -40,6 +46,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
                 f"key {key!r} appears twice", where=Location(node.start_mark.name, key_node.start_mark.line + 1)
             )
         out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
     return out
 
 
@@ -71,8 +78,10 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, message: str, node: Any = None) -> FactError:
-        line = node.line if isinstance(node, _Map) else None
+    def fail(self, message: str, node: Any = None, key: str | None = None) -> FactError:
+        line = None
+        if isinstance(node, _Map):
+            line = node.lines.get(key, node.line) if key else node.line
         return FactError(message, where=Location(str(self.path), line))
 
     def mapping(self, node: Any, what: str, required: Iterable[str], optional: Iterable[str]) -> _Map:
@@ -82,7 +91,7 @@ class _Reader:
         unknown = sorted(set(node) - set(required) - set(optional))
         if unknown:
             allowed = ", ".join((*required, *optional))
-            raise self.fail(f"{what}: unknown key {unknown[0]!r} (allowed: {allowed})", node)
+            raise self.fail(f"{what}: unknown key {unknown[0]!r} (allowed: {allowed})", node, unknown[0])
         missing = [k for k in required if node.get(k) in (None, "")]
         if missing:
             raise self.fail(f"{what}: missing {missing[0]!r}", node)
@@ -98,13 +107,13 @@ class _Reader:
         value = node.get(key, default)
         allowed = tuple(allowed)
         if value is not None and value not in allowed:
-            raise self.fail(f"{key} {value!r} is not one of: {', '.join(allowed)}", node)
+            raise self.fail(f"{key} {value!r} is not one of: {', '.join(allowed)}", node, key)
         return value
 
     def labels(self, node: _Map, key: str = "label") -> F.Labels:
         value = node.get(key)
         if not isinstance(value, dict) or not value.get("vi") or not value.get("en"):
-            raise self.fail(f"{key} needs both 'vi' and 'en'", node)
+            raise self.fail(f"{key} needs both 'vi' and 'en'", node, key)
         return F.Labels(vi=str(value["vi"]), en=str(value["en"]))
 
     def period(self, node: _Map, key: str = "period") -> Period | None:
@@ -114,14 +123,14 @@ class _Reader:
         try:
             return parse_iso_period(str(value))
         except FigureError as err:
-            raise self.fail(f"{key}: {err.message}", node) from None
+            raise self.fail(f"{key}: {err.message}", node, key) from None
 
     def integer(self, node: _Map, key: str) -> int | None:
         value = node.get(key)
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise self.fail(f"{key} must be a whole number of at least 1, not {value!r}", node)
+            raise self.fail(f"{key} must be a whole number of at least 1, not {value!r}", node, key)
         return value
 
 
@@ -305,7 +314,8 @@ class _FactFile(_Reader):
 
     def _area(self, node: _Map, code: Any, what: str = "area") -> str:
         if code not in self.reference.places:
-            raise self.fail(f"unknown {what} {code!r}: not in data/reference/places.yaml", node)
+            key = next((k for k, v in node.items() if v == code or (isinstance(v, list) and code in v)), None)
+            raise self.fail(f"unknown {what} {code!r}: not in data/reference/places.yaml", node, key)
         return str(code)
 
     def _areas(self, node: _Map, codes: Iterable[Any]) -> tuple[str, ...]:
@@ -316,13 +326,13 @@ class _FactFile(_Reader):
         if key is None:
             return self.article.id
         if key not in self.teasers:
-            raise self.fail(f"source {key!r} is not a teaser of this file", node)
+            raise self.fail(f"source {key!r} is not a teaser of this file", node, "source")
         return str(key)
 
     def _concept_ref(self, node: _Map, key: str, scheme: str) -> str:
         concept = self.concepts.get(node[key])
         if concept is None or concept.scheme != scheme:
-            raise self.fail(f"{key} {node[key]!r} is not a concept of scheme {scheme!r}", node)
+            raise self.fail(f"{key} {node[key]!r} is not a concept of scheme {scheme!r}", node, key)
         return concept.id
 
     # -- quotes ---------------------------------------------------------------------
@@ -349,7 +359,7 @@ class _FactFile(_Reader):
             if at < 0:
                 where = "the main article" if source == self.article.id else f"teaser {source}"
                 nth = f" (occurrence {occurrence})" if occurrence > 1 else ""
-                raise self.fail(f"{node.get('id')}: quote{nth} not found verbatim in {where}: {raw!r}", node)
+                raise self.fail(f"{node.get('id')}: quote{nth} not found verbatim in {where}: {raw!r}", node, "quotes")
         end = at + len(raw)
         return F.Quote(raw, source, at, end, text[max(0, at - CONTEXT) : at], text[end : end + CONTEXT])
 
@@ -410,21 +420,21 @@ class _FactFile(_Reader):
         try:
             amount = parse_amount(str(node["figure"]))
         except FigureError as err:
-            raise self.fail(f"{key}: figure {err.message}", node) from None
+            raise self.fail(f"{key}: figure {err.message}", node, "figure") from None
         if amount.unit != unit:
-            raise self.fail(f"{key}: figure {node['figure']!r} is in {amount.unit}, not {unit}", node)
+            raise self.fail(f"{key}: figure {node['figure']!r} is in {amount.unit}, not {unit}", node, "unit")
         if "value" in node:
             try:
                 stated = Decimal(str(node["value"]))
             except InvalidOperation:
-                raise self.fail(f"{key}: value {node['value']!r} is not a number", node) from None
+                raise self.fail(f"{key}: value {node['value']!r} is not a number", node, "value") from None
             if stated != amount.value:
-                raise self.fail(f"{key}: value {stated} disagrees with figure {node['figure']!r} = {amount.value}", node)
+                raise self.fail(f"{key}: value {stated} disagrees with figure {node['figure']!r} = {amount.value}", node, "value")
         source = self._source(node)
         quotes = self._quotes(node, source)
         self._outside_teasers(node, quotes)
         if not any(str(node["figure"]) in q.text for q in quotes):
-            raise self.fail(f"{key}: figure {node['figure']!r} occurs in none of its quotes", node)
+            raise self.fail(f"{key}: figure {node['figure']!r} occurs in none of its quotes", node, "figure")
         counterpart = node.get("counterpart")
         return F.Observation(
             id=key,
