@@ -52,6 +52,7 @@ UNITS: dict[str, str] = {
     "lao động": "NUM",
     "người": "NUM",
     "lần": "NUM",
+    "lượt dự án": "NUM",
 }
 
 WORD_NUMBERS: dict[str, int] = {
@@ -183,6 +184,8 @@ class Period:
         if self.begin == self.end:
             return self.begin.isoformat()
         if self.begin.day == 1 and self.end.day == _last_day(self.end.year, self.end.month):
+            if (self.begin.year, self.begin.month) == (self.end.year, self.end.month):
+                return f"{self.begin:%Y-%m}"
             return f"{self.begin:%Y-%m}/{self.end:%Y-%m}"
         return f"{self.begin.isoformat()}/{self.end.isoformat()}"
 
