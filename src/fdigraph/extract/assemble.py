@@ -7,6 +7,7 @@ its first source and gains a quote that names the teaser.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import TypeVar
 
 from fdigraph.extract.draft import (
@@ -17,9 +18,11 @@ from fdigraph.extract.draft import (
     DraftTeaser,
 )
 from fdigraph.extract.layout import Layout, TeaserBlock
-from fdigraph.extract.periods import current_year
+from fdigraph.extract.periods import current_year, latest_date
+from fdigraph.extract.places import area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
+from fdigraph.figures import parse_iso_period
 
 _Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
 _GUESSES = {"fdiCapitalAttracted", "investmentCapitalAttracted", "landArea", "growthRate", "count"}
@@ -29,6 +32,7 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     """Read every part of the page and merge what it says into one draft."""
     folded = fold(text)
     year = current_year(text[: layout.body.end]) or current_year(text)
+    as_of = latest_date(text)
     inline = [t for t in layout.teasers if t.headline.start < layout.body.end]
     blocks = []
     for para in paragraphs(text, layout.body.start, layout.body.end):
@@ -44,20 +48,23 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     for part in parts:
         read_part(text, folded, part, year)
         for obs in part.observations:
-            _merge_observation(observations, obs)
+            _merge_observation(observations, _successor(obs, as_of))
         for rank in part.rankings:
-            _merge_ranking(rankings, rank)
+            _merge_ranking(rankings, _successor(rank, as_of))
+    title_end = len(layout.title)
+    observations = _fold_title(observations, title_end)
+    rankings = _fold_title(rankings, title_end)
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
         title=layout.title,
         author=layout.author,
         body_end=layout.author or text[: layout.body.end].rsplit("\n", 1)[-1].strip() or None,
-        about=(layout.topic,) if layout.topic else (),
+        about=(area_key(layout.topic, as_of),) if layout.topic else (),
     )
     return Draft(
         source=source,
-        teasers=tuple(_teaser(t) for t in layout.teasers),
+        teasers=tuple(_teaser(t, as_of) for t in layout.teasers),
         observations=_with_ids(observations),
         rankings=_with_ids(rankings),
     )
@@ -140,14 +147,42 @@ def _kebab(name: str) -> str:
     return "".join(f"-{c.lower()}" if c.isupper() else c for c in name)
 
 
-def _teaser(block: TeaserBlock) -> DraftTeaser:
+def _successor(fact: _Fact, as_of: date | None) -> _Fact:
+    """The fact on the merged province of 2025 when its period (or the page) is after 1 July."""
+    when = parse_iso_period(fact.period).end if fact.period else as_of
+    if isinstance(fact, DraftRanking):
+        return replace(fact, area=area_key(fact.area, when), scope=area_key(fact.scope, when))
+    return replace(fact, area=area_key(fact.area, when))
+
+
+def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
+    """A headline figure without a period is the body's figure that has one: one fact."""
+    out = list(facts)
+    for fact in facts:
+        if fact.period is not None or fact.quotes[0].start >= title_end:
+            continue
+        twins = [f for f in out if f is not fact and f.period and _bare(f) == _bare(fact)]
+        if twins:
+            out.remove(fact)
+            twin = twins[0]
+            out[out.index(twin)] = replace(twin, quotes=fact.quotes + twin.quotes)
+    return out
+
+
+def _bare(fact: DraftObservation | DraftRanking) -> tuple[object, ...]:
+    if isinstance(fact, DraftObservation):
+        return (fact.area, fact.value, fact.unit, fact.source)
+    return (fact.area, fact.scope, fact.rank, fact.comparator, fact.source)
+
+
+def _teaser(block: TeaserBlock, as_of: date | None) -> DraftTeaser:
     end = block.summary.end if block.summary else block.headline.end
     return DraftTeaser(
         id=block.id,
         section=block.section,
         headline=block.headline.text,
         summary=block.summary.text if block.summary else None,
-        about=block.about,
+        about=tuple(area_key(a, as_of) for a in block.about),
         start=block.headline.start,
         end=end,
     )

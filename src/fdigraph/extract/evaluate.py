@@ -53,7 +53,7 @@ class Evaluation:
 def _show(key: Key) -> str:
     if key[0] == "observation":
         _, area, value, unit, period = key
-        return f"observation {area} {value} {unit} {period or '-'}"
+        return f"observation {area} {format(value, 'f')} {unit} {period or '-'}"
     _, area, scope, rank, comparator, period = key
     sign = "<=" if comparator == "at-most" else "="
     return f"ranking {area} rank {sign}{rank} in {scope} {period or '-'}"

@@ -69,6 +69,7 @@ _CUES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 _NOUNS: tuple[tuple[str, str], ...] = (
     ("du an", "fdiProjectCount"),
+    ("luot du an", "fdiProjectCount"),
     ("san pham", "featuredProductCount"),
     ("luot khach", "visitorArrivals"),
     ("quoc gia", "investorCountryCount"),

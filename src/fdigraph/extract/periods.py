@@ -18,6 +18,13 @@ from fdigraph.figures import Period, parse_iso_period
 
 _YEAR = r"(19[89]\d|20[0-4]\d)"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "span",
+        re.compile(
+            rf"\b(?:tu )?thang (\d{{1,2}}) (?:den|-) (?:het )?thang (\d{{1,2}})(?:/| nam ){_YEAR}\b"
+        ),
+    ),
+    ("year-end", re.compile(rf"\b(?:den het|den cuoi) nam {_YEAR}\b")),
     ("months", re.compile(rf"\b(\d{{1,2}}) thang(?: dau)?(?: nam)?(?:[ /]{_YEAR})?\b")),
     ("quarter", re.compile(rf"\bquy (iv|i{{1,3}}|[1-4])(?:/| nam ){_YEAR}\b")),
     ("day", re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b")),
@@ -28,11 +35,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "none",
         re.compile(
-            r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua|luy ke|hien nay"
+            r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua|hien nay"
             r"|den nay|tu truoc den nay)\b|(^|, )hien\b"
         ),
     ),
 )
+# A period after these words is the base of a comparison, not the period of a figure.
+_BASE = re.compile(r"\b(so voi|cung ky|vuot|tang \d+ bac so voi)\s*(cung ky\s*)?(nam\s*)?$")
+# A date after these words is the "as of" of a stock; any other date is an event's.
+_AS_OF = re.compile(r"\b(tinh den|den|den het|luy ke den|luy ke den het)\s*(ngay\s*)?$")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -59,6 +70,11 @@ def find_periods(
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
             mention = _read(kind, match, year)
+            before = folded[max(0, match.start() - 30) : match.start()]
+            if kind == "day" and not _AS_OF.search(before):
+                mention = None
+            if mention is not None and _BASE.search(before):
+                mention = None
             if mention is not None:
                 found.append(mention)
                 taken.append((match.start(), match.end()))
@@ -68,6 +84,12 @@ def find_periods(
 def _read(kind: str, match: re.Match[str], year: int | None) -> PeriodMention | None:
     s, e = match.start(), match.end()
     try:
+        if kind == "span":
+            first, last, y = int(match[1]), int(match[2]), match[3]
+            return PeriodMention(s, e, parse_iso_period(f"{y}-{first:02d}/{y}-{last:02d}"), False)
+        if kind == "year-end":
+            end_of_year = date(int(match[1]), 12, 31)
+            return PeriodMention(s, e, Period(end_of_year, end_of_year), False)
         if kind == "months":
             months, y = int(match[1]), match[2]
             if not 1 <= months <= 12 or (y is None and year is None):
@@ -106,3 +128,17 @@ def current_year(text: str) -> int | None:
         return max(dated)
     years = Counter(int(m[1]) for m in re.finditer(rf"\bnam {_YEAR}", folded))
     return years.most_common(1)[0][0] if years else None
+
+
+def latest_date(text: str) -> date | None:
+    """The latest day the page dates or reports up to: what undated facts are "as of"."""
+    folded = fold(text)
+    ends = [
+        date(int(m[3]), int(m[2]), int(m[1]))
+        for m in re.finditer(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b", folded)
+        if 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31
+    ]
+    for m in re.finditer(rf"\b(\d{{1,2}}) thang(?: dau)? nam {_YEAR}", folded):
+        if 1 <= int(m[1]) <= 12:
+            ends.append(parse_iso_period(f"{m[2]}-{int(m[1]):02d}").end)
+    return max(ends, default=None)

@@ -31,6 +31,8 @@ _RANKS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:dia phuong|tinh|thanh pho) dau tien (?:cua |trong )?(?=ca nuoc|toan quoc)"
         ),
     ),
+    ("first", re.compile(r"\b(?:nha dau tu|doi tac|thi truong) (?:nuoc ngoai )?lon nhat\b")),
+    ("first", re.compile(r"\bdan dau (?=voi )")),
     ("at-most", re.compile(r"\b(?:top|trong nhom|nhom) (\d{1,3})\b")),
 )
 _OUT_OF = re.compile(r"^\s*(?:trong (?:so|tong so)|tren) (\d{1,3})\b")

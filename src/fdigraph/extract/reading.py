@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from fdigraph.extract.draft import DraftObservation, DraftQuote, DraftRanking
 from fdigraph.extract.measures import measure_of
-from fdigraph.extract.periods import PeriodMention, find_periods
+from fdigraph.extract.periods import PeriodMention, current_year, find_periods
 from fdigraph.extract.places import Place, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
 from fdigraph.extract.rankings import RankMention, find_ranks, indicator_of
@@ -24,7 +24,13 @@ _REFERENCE = re.compile(
 )
 _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu)\b")
-_WITH_COUNTERPART = {"fdiCapitalAttracted", "fdiCapitalRegistered", "fdiProjectCount"}
+_WITH_COUNTERPART = {
+    "fdiCapitalAttracted",
+    "fdiCapitalRegistered",
+    "fdiProjectCount",
+    "investmentCapitalAttracted",
+}
+_OWNER_AFTER = re.compile(r"\s*(?:cua|tai)\s+$")
 
 
 @dataclass
@@ -45,6 +51,7 @@ def read_part(text: str, folded: str, part: Part, year: int | None) -> Part:
         area = part.topic
         carried: PeriodMention | None = None
         if part.teaser:
+            year = current_year(" ".join(span.text for span in block)) or year
             found = [p for span in block for p in find_periods(text, year, span.start, span.end)]
             carried = found[0] if found else None
         for sentence in (s for span in block for s in sentences(text, span.start, span.end)):
@@ -121,6 +128,8 @@ def _observation(
     before = [p for p in subjects if p.end <= q.start]
     after = [p for p in subjects if p.start >= q.end]
     chosen = before[-1] if before else after[0] if after else None
+    if after and _OWNER_AFTER.fullmatch(folded[q.end : after[0].start]):
+        chosen = after[0]  # "mức 6,5% của cả nước"
     period, inferred, here = _period(q.start, q.end, periods, carried)
     counterpart = None
     if measure in _WITH_COUNTERPART:
@@ -168,18 +177,20 @@ def _rankings(
             if r.end <= p.start < stop and p.kind in {"province", "region", "country"}
         ]
         ahead = [p for p in ahead if p.kind != "country" or p.code == "VN"]
-        scope = ahead[0].code if ahead else scope_prev or "VN"
-        scopes.extend(ahead[:1])
         ranked = [
             p
             for p in places
             if p.end <= r.start and p not in scopes and p.code != "VN" and p.kind != "region"
         ]
+        foreign = bool(ranked) and ranked[-1].kind == "country"
+        # An investor country ranks among the investors of the place the text is about.
+        scope = ahead[0].code if ahead else scope_prev or (area if foreign and area else "VN")
+        scopes.extend(ahead[:1])
         who = ranked[-1].code if ranked else area
         if who is None or who == scope:
             continue
         indicator = indicator_of(folded, (s.start, r.start), (r.end, stop))
-        if ranked and ranked[-1].kind == "country":
+        if foreign:
             indicator = "indicator-investor-capital"
         indicator = indicator or indicator_prev or "indicator-unknown"
         period, _, _ = _period(r.start, r.end, periods, carried)
