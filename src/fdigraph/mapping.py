@@ -326,7 +326,8 @@ class Mapper:
             yield self.area(r.area), SCHEMA.containedInPlace, self.area(r.scope)
         top = "top " if r.comparator == "at-most" else "#"
         area, ind, scope = labels[r.area], labels[r.indicator], labels[r.scope]
-        yield s, RDFS.label, vi(f"{area.vi}: {'nhóm ' if r.comparator == 'at-most' else 'thứ '}{r.rank} về {ind.vi.lower()} ({scope.vi})")
+        what = ind.vi[:1].lower() + ind.vi[1:]
+        yield s, RDFS.label, vi(f"{area.vi}: {'nhóm ' if r.comparator == 'at-most' else 'thứ '}{r.rank} về {what} ({scope.vi})")
         yield s, RDFS.label, en(f"{area.en}: {top}{r.rank} in {ind.en} ({scope.en})")
         yield from self._provenance(article, s, r.id, r.source, r.quotes)
 

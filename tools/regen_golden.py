@@ -1,0 +1,22 @@
+"""Regenerate tests/golden/*.ttl from tests/data/mini after a deliberate mapping change.
+
+Run ``.venv/bin/python tools/regen_golden.py`` and review the diff like code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fdigraph.build import _sorted_lines, _turtle  # noqa: E402
+from tests.mapping_cases import GOLDEN, cases  # noqa: E402
+
+if __name__ == "__main__":
+    GOLDEN.mkdir(exist_ok=True)
+    for kind, make in cases().items():
+        path = GOLDEN / f"{kind}.ttl"
+        # Oxigraph writes literals in their own lexical form (rdflib turns "65" into 65.0).
+        path.write_bytes(_turtle(_sorted_lines(make(), "nt")))
+        sys.stdout.write(f"wrote {path}\n")
