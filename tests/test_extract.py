@@ -1,0 +1,116 @@
+"""``fdigraph extract``: drafts of whole articles, scored against curated facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from fdigraph.cli import main
+from fdigraph.extract import Draft, extract
+from fdigraph.extract.evaluate import evaluate
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "data" / "articles" / "bac-giang-fdi-2024.txt"
+CURATED = ROOT / "data" / "facts" / "bac-giang-fdi-2024.yaml"
+OWN = ROOT / "tests" / "data" / "extract"
+
+
+def _draft(path: Path) -> Draft:
+    return extract(path.read_text(encoding="utf-8"), source_id=path.stem)
+
+
+def _curated(path: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return doc
+
+
+@pytest.fixture(scope="module")
+def article_draft() -> Draft:
+    return _draft(ARTICLE)
+
+
+def test_article_meets_the_targets(article_draft: Draft) -> None:
+    result = evaluate(article_draft, _curated(CURATED))
+    assert result.recall >= 0.9, result.report()
+    assert result.precision >= 0.85, result.report()
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in OWN.glob("*.txt")))
+def test_own_articles_meet_the_targets(name: str) -> None:
+    result = evaluate(_draft(OWN / f"{name}.txt"), _curated(OWN / f"{name}.yaml"))
+    assert result.recall >= 0.9, result.report()
+    assert result.precision >= 0.85, result.report()
+
+
+def test_quotes_are_exact_and_located(article_draft: Draft) -> None:
+    text = ARTICLE.read_text(encoding="utf-8")
+    for fact in (*article_draft.observations, *article_draft.rankings):
+        assert 0 < fact.confidence <= 1
+        for quote in fact.quotes:
+            assert text[quote.start : quote.end] == quote.text
+        if hasattr(fact, "figure"):
+            assert any(fact.figure in q.text for q in fact.quotes)
+
+
+def test_teasers_are_sources_of_their_own_facts(article_draft: Draft) -> None:
+    by_value = {str(o.value): o for o in article_draft.observations}
+    assert by_value["1600000000"].source is None
+    assert by_value["54341000000000"].source is not None
+    assert by_value["54341000000000"].status == "estimate"
+    assert by_value["19000000"].status == "target"
+    headlines = [t.headline for t in article_draft.teasers]
+    assert "Nhật Bản - nhà đầu tư nước ngoài lớn thứ 2 tại Bình Dương" in headlines
+    assert len(headlines) == len(_curated(CURATED)["teasers"])
+
+
+def test_national_figures_belong_to_vietnam(article_draft: Draft) -> None:
+    areas = {(o.value, o.measure): o.area for o in article_draft.observations}
+    assert areas[(68, "trainedLabourRate")] == "VN"
+    assert areas[(76, "trainedLabourRate")] == "VN-54"
+    assert areas[(27, "certifiedLabourRate")] == "VN"
+
+
+def test_a_draft_loads_as_a_fact_file(tmp_path: Path) -> None:
+    from fdigraph.sources import load_facts, load_reference
+
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "reference").symlink_to(ROOT / "data" / "reference")
+    (tmp_path / "articles" / ARTICLE.name).write_text(
+        ARTICLE.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    out = tmp_path / "facts" / "bac-giang-fdi-2024.yaml"
+    result = CliRunner().invoke(main, ["extract", str(ARTICLE), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    facts = load_facts(out, tmp_path, load_reference(tmp_path))
+    assert len(facts.observations) == 18 and len(facts.rankings) == 10
+
+
+def test_cli_prints_precision_recall_and_lists_misses(tmp_path: Path) -> None:
+    curated = _curated(CURATED)
+    curated["observations"].append({"area": "VN-54", "value": 1, "unit": "USD", "period": "2023"})
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(yaml.safe_dump(curated, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(ARTICLE), "--evaluate", str(gold)])
+    assert result.exit_code == 0, result.output
+    assert "precision 1.000" in result.output
+    assert "missed: 1\n  observation VN-54 1 USD 2023" in result.output
+
+
+def test_cli_refuses_unreadable_curated_facts(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("observations: [{area: VN}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(ARTICLE), "--evaluate", str(bad)])
+    assert result.exit_code == 1 and "cannot read curated facts" in result.output
+
+
+def test_cli_writes_yaml_to_stdout() -> None:
+    result = CliRunner().invoke(main, ["extract", str(ARTICLE), "--source-id", "x"])
+    assert result.exit_code == 0
+    doc = yaml.safe_load(result.output)
+    assert doc["source"]["id"] == "x" and doc["source"]["author"] == "Đặng Hiền"
+    assert {"confidence", "start", "end"} <= set(doc["observations"][0])
