@@ -88,14 +88,13 @@ def _cut(para: Span, holes: list[Span]) -> list[Span]:
 
 def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> None:
     for i, old in enumerate(found):
-        same = (old.area, old.value, old.unit, old.period, old.status, old.counterpart) == (
+        same = (old.area, old.value, old.unit, old.period, old.counterpart) == (
             new.area,
             new.value,
             new.unit,
             new.period,
-            new.status,
             new.counterpart,
-        )
+        ) and (old.status == new.status or None in (old.status, new.status))
         compatible = (
             old.measure == new.measure or old.measure in _GUESSES or new.measure in _GUESSES
         )
@@ -104,6 +103,7 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             best = max(old, new, key=lambda o: o.confidence)
             found[i] = replace(
                 old,
+                status=old.status or new.status,
                 measure=best.measure,
                 quotes=quotes,
                 confidence=max(old.confidence, new.confidence),

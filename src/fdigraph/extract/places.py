@@ -15,7 +15,8 @@ MERGER_DATE = date(2025, 7, 1)
 # Words that, just before "cả nước", make it the field of a comparison rather than
 # the subject of a figure: "địa phương đầu tiên của cả nước", "đứng thứ 7 cả nước".
 _SCOPE_CUES = re.compile(
-    r"(dau tien|nhat|dung|thu \d+|top \d+|nhom \d+|dan dau|dau|trong so)\W+(\w+\W+){0,2}$"
+    r"(dau tien|nhat|dung|thu \d+|top \d+|nhom \d+|dan dau|dau|trong so|muc|binh quan|so voi)"
+    r"\W+(\w+\W+){0,2}$"
 )
 
 

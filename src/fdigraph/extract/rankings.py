@@ -20,6 +20,7 @@ _RANKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(rf"\b(?:dung|xep|xep hang|lon|cao|nam) thu ({_ORD})(?:\s*/\s*(\d{{1,3}}))?\b"),
     ),
     ("equal", re.compile(r"\bthu (\d{1,3})\s*/\s*(\d{1,3})\b")),
+    ("equal", re.compile(r"\b(?:va|con) thu (\d{1,3})(?= ve )")),
     ("first", re.compile(r"\b(?:dung|xep) dau\b")),
     (
         "first",

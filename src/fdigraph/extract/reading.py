@@ -20,7 +20,7 @@ from fdigraph.extract.rankings import RankMention, find_ranks, indicator_of
 from fdigraph.extract.text import Span, sentences
 
 _REFERENCE = re.compile(
-    r"(?<!cac )(?<!nhung )(?<!nhieu )\b(toan tinh|trong tinh|tinh|dia phuong)\b"
+    r"(?<!cac )(?<!nhung )(?<!nhieu )\b(toan tinh|trong tinh|tinh|dia phuong|thanh pho)\b"
 )
 _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu)\b")
