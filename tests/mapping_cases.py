@@ -44,7 +44,9 @@ def cases() -> dict[str, Callable[[], Graph]]:
         "teaser": lambda: _graph(t for x in fs.teasers for t in m.teaser(art, x)),
         "concept": lambda: _graph(t for c in fs.concepts for t in m.concept(art, c)),
         "statement": lambda: _graph(t for s in fs.statements for t in m.statement(art, s, objects)),
-        "observation": lambda: _graph(t for o in fs.observations for t in m.observation(art, o, labels)),
+        "observation": lambda: _graph(
+            t for o in fs.observations for t in m.observation(art, o, labels)
+        ),
         "ranking": lambda: _graph(t for r in fs.rankings for t in m.ranking(art, r, labels, kinds)),
         "place": lambda: _graph(m.place(reference.places["VN-54"])),
         "merger": lambda: _graph(t for mg in reference.mergers for t in m.merger(mg, resolution)),

@@ -22,7 +22,9 @@ from fdigraph.figures import (
     parse_vn_period,
 )
 
-decimals = st.decimals(min_value=0, max_value=Decimal("1e15"), places=3, allow_nan=False, allow_infinity=False)
+decimals = st.decimals(
+    min_value=0, max_value=Decimal("1e15"), places=3, allow_nan=False, allow_infinity=False
+)
 
 
 @given(decimals)
@@ -56,7 +58,9 @@ def test_scale_words_multiply(number: Decimal, scale: str, unit: str) -> None:
     assert amount.value == number * SCALES[scale]
 
 
-@given(st.integers(min_value=1, max_value=10**6).map(Decimal), st.sampled_from(["USD", "VND", "NUM"]))
+@given(
+    st.integers(min_value=1, max_value=10**6).map(Decimal), st.sampled_from(["USD", "VND", "NUM"])
+)
 def test_amount_round_trips_through_its_vietnamese_form(millions: Decimal, unit: str) -> None:
     amount = Amount(millions * 10**6, unit)
     assert parse_amount(format_amount(amount, "vi") + (" dự án" if unit == "NUM" else "")) == amount

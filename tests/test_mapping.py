@@ -6,9 +6,9 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV, XSD
+from tests.mapping_cases import GOLDEN, cases
 
 from fdigraph.vocab import FDI, OA
-from tests.mapping_cases import GOLDEN, cases
 
 CASES = cases()
 
@@ -24,13 +24,20 @@ def test_mapping_matches_golden_graph(kind: str) -> None:
 
 def test_observation_values_are_exact_decimals_in_base_units() -> None:
     g = CASES["observation"]()
-    values = set(g.objects(None, FDI.fdiCapitalAttracted)) | set(g.objects(None, FDI.stateBudgetRevenue))
-    assert values == {Literal("1600000000", datatype=XSD.decimal), Literal("54341000000000", datatype=XSD.decimal)}
+    values = set(g.objects(None, FDI.fdiCapitalAttracted)) | set(
+        g.objects(None, FDI.stateBudgetRevenue)
+    )
+    assert values == {
+        Literal("1600000000", datatype=XSD.decimal),
+        Literal("54341000000000", datatype=XSD.decimal),
+    }
 
 
 def test_teaser_fact_is_derived_from_the_teaser_not_the_article() -> None:
     g = CASES["observation"]()
-    sources = {(str(s).rsplit("/", 1)[1], str(o)) for s, o in g.subject_objects(PROV.wasDerivedFrom)}
+    sources = {
+        (str(s).rsplit("/", 1)[1], str(o)) for s, o in g.subject_objects(PROV.wasDerivedFrom)
+    }
     assert ("th-budget", "https://fdigraph.example/id/teaser/mini/thanh-hoa") in sources
     assert ("bg-fdi", "https://fdigraph.example/id/article/mini") in sources
 

@@ -20,7 +20,9 @@ def value_of(ask: Any, area: str, measure: str, period: str | None = None) -> li
 
 
 def test_fdi_first_eight_months_2024(ask: Any) -> None:
-    assert value_of(ask, "area:VN-54", "fdiCapitalAttracted", "2024-01/2024-08") == [Decimal(1600000000)]
+    assert value_of(ask, "area:VN-54", "fdiCapitalAttracted", "2024-01/2024-08") == [
+        Decimal(1600000000)
+    ]
 
 
 def test_seven_month_figure_is_a_different_fact_from_its_teaser(ask: Any) -> None:
@@ -61,8 +63,14 @@ def test_percent_values_carry_the_percent_unit(ask: Any) -> None:
     assert rows == [("http://qudt.org/vocab/unit/PERCENT",)]
 
 
-def rank(ask: Any, indicator: str, scope: str = "area:VN", period: str | None = None) -> list[tuple[int, str]]:
-    flt = f'?r fdi:refPeriod/fdi:iso8601 "{period}" .' if period else "FILTER NOT EXISTS { ?r fdi:refPeriod ?p }"
+def rank(
+    ask: Any, indicator: str, scope: str = "area:VN", period: str | None = None
+) -> list[tuple[int, str]]:
+    flt = (
+        f'?r fdi:refPeriod/fdi:iso8601 "{period}" .'
+        if period
+        else "FILTER NOT EXISTS { ?r fdi:refPeriod ?p }"
+    )
     rows = ask(f"""SELECT ?rank ?cmp WHERE {{
         ?r fdi:refArea area:VN-54 ; fdi:rankedIndicator concept:{indicator} ; fdi:rankingScope {scope} ;
            fdi:rank ?rank ; fdi:rankComparator ?cmp . {flt} }}""")
@@ -83,7 +91,12 @@ def test_e_government_first_2020_to_2022(ask: Any) -> None:
 
 def test_fdi_rank_national_and_regional(ask: Any) -> None:
     assert rank(ask, "indicator-fdi-attraction", period="2024-01/2024-08") == [(7, "RankEqual")]
-    regional = rank(ask, "indicator-fdi-attraction", "<https://fdigraph.example/id/area/trung-du-mien-nui-phia-bac>", "2024-01/2024-08")
+    regional = rank(
+        ask,
+        "indicator-fdi-attraction",
+        "<https://fdigraph.example/id/area/trung-du-mien-nui-phia-bac>",
+        "2024-01/2024-08",
+    )
     assert regional == [(1, "RankEqual")]
 
 
@@ -108,7 +121,12 @@ def test_motto_has_four_parts_and_eleven_criteria(ask: Any) -> None:
         area:VN-54 fdi:hasInvestmentMotto ?m . ?p skos:broader ?m ; skos:prefLabel ?part ;
         fdi:criteriaCount ?count . ?c skos:broader ?p FILTER(LANG(?part) = "vi") }
         GROUP BY ?part ?count ORDER BY ?count""")
-    assert rows == [("1 không", "1", "1"), ("2 ít", "2", "2"), ("3 cao", "3", "3"), ("5 sẵn sàng", "5", "5")]
+    assert rows == [
+        ("1 không", "1", "1"),
+        ("2 ít", "2", "2"),
+        ("3 cao", "3", "3"),
+        ("5 sẵn sàng", "5", "5"),
+    ]
     total = ask("SELECT (COUNT(?c) AS ?n) WHERE { ?c a fdi:Criterion }")
     assert total == [("11",)]
 
@@ -117,8 +135,11 @@ def test_criteria_of_ready_part(ask: Any) -> None:
     rows = ask("""SELECT ?label WHERE { ?c skos:broader concept:motto-5-san-sang ;
         skos:prefLabel ?label FILTER(LANG(?label) = "vi") } ORDER BY ?label""")
     assert [r[0] for r in rows] == [
-        "Chống dịch hiệu quả", "Cải thiện môi trường đầu tư", "Hỗ trợ nhà đầu tư",
-        "Sẵn sàng mặt bằng", "Sẵn sàng nhân lực",
+        "Chống dịch hiệu quả",
+        "Cải thiện môi trường đầu tư",
+        "Hỗ trợ nhà đầu tư",
+        "Sẵn sàng mặt bằng",
+        "Sẵn sàng nhân lực",
     ]
 
 
@@ -126,8 +147,11 @@ def test_priority_sectors(ask: Any) -> None:
     rows = ask("""SELECT ?label WHERE { area:VN-54 fdi:prioritisesSector ?s .
         ?s skos:prefLabel ?label FILTER(LANG(?label) = "en") } ORDER BY ?label""")
     assert [r[0] for r in rows] == [
-        "Electric vehicles", "Electronic components", "Semiconductor chips",
-        "Services for these future-technology industries", "Solar energy",
+        "Electric vehicles",
+        "Electronic components",
+        "Semiconductor chips",
+        "Services for these future-technology industries",
+        "Solar energy",
     ]
 
 
@@ -137,7 +161,9 @@ def test_software_is_welcomed_not_prioritised(ask: Any) -> None:
 
 
 def test_partner_markets_are_the_country_areas(ask: Any) -> None:
-    rows = ask("SELECT ?code WHERE { area:VN-54 fdi:targetsPartnerMarket ?c . ?c fdi:isoCode ?code } ORDER BY ?code")
+    rows = ask(
+        "SELECT ?code WHERE { area:VN-54 fdi:targetsPartnerMarket ?c . ?c fdi:isoCode ?code } ORDER BY ?code"
+    )
     assert [r[0] for r in rows] == ["CN", "JP", "KR", "US"]
 
 
@@ -150,8 +176,13 @@ def test_policy_instruments_include_the_named_ones(ask: Any) -> None:
 def test_infrastructure_items(ask: Any) -> None:
     rows = ask("""SELECT ?label WHERE { area:VN-54 fdi:developsProject ?p .
         ?p rdfs:label ?label FILTER(LANG(?label) = "en") } ORDER BY ?label""")
-    assert [r[0] for r in rows] == ["Second lane of the Như Nguyệt bridge", "Widening the road from Bắc Giang to Quảng Ninh"]
-    assert ask("ASK { <https://fdigraph.example/id/project/nhu-nguyet-bridge-second-lane> fdi:fundedBy area:VN-54 }") == [(True,)]
+    assert [r[0] for r in rows] == [
+        "Second lane of the Như Nguyệt bridge",
+        "Widening the road from Bắc Giang to Quảng Ninh",
+    ]
+    assert ask(
+        "ASK { <https://fdigraph.example/id/project/nhu-nguyet-bridge-second-lane> fdi:fundedBy area:VN-54 }"
+    ) == [(True,)]
 
 
 def test_land_cleared_in_2023(ask: Any) -> None:
@@ -168,12 +199,16 @@ def test_japan_projects_in_binh_duong(ask: Any) -> None:
 
 
 def test_japan_capital_is_nearly(ask: Any) -> None:
-    rows = ask("SELECT ?v ?q WHERE { ?o fdi:counterpartArea area:JP ; fdi:fdiCapitalRegistered ?v ; fdi:valueQualifier ?q }")
+    rows = ask(
+        "SELECT ?v ?q WHERE { ?o fdi:counterpartArea area:JP ; fdi:fdiCapitalRegistered ?v ; fdi:valueQualifier ?q }"
+    )
     assert [(Decimal(v), q.rsplit("#")[1]) for v, q in rows] == [(Decimal("5980000000"), "Nearly")]
 
 
 def test_japan_second_of_65_investors(ask: Any) -> None:
-    rows = ask("SELECT ?rank ?of WHERE { ?r fdi:refArea area:JP ; fdi:rankingScope area:VN-57 ; fdi:rank ?rank ; fdi:rankOutOf ?of }")
+    rows = ask(
+        "SELECT ?rank ?of WHERE { ?r fdi:refArea area:JP ; fdi:rankingScope area:VN-57 ; fdi:rank ?rank ; fdi:rankOutOf ?of }"
+    )
     assert rows == [("2", "65")]
 
 
@@ -189,7 +224,9 @@ def test_quang_ninh_visitor_target_has_quotes_from_two_teasers(ask: Any) -> None
     rows = ask("""SELECT ?v ?status (COUNT(DISTINCT ?src) AS ?sources) WHERE {
         ?o fdi:refArea area:VN-13 ; fdi:visitorArrivals ?v ; sdmx-attribute:obsStatus ?status ;
            prov:wasDerivedFrom ?src } GROUP BY ?v ?status""")
-    assert [(Decimal(v), s.rsplit("#")[-1], n) for v, s, n in rows] == [(Decimal(19000000), "Target", "2")]
+    assert [(Decimal(v), s.rsplit("#")[-1], n) for v, s, n in rows] == [
+        (Decimal(19000000), "Target", "2")
+    ]
 
 
 def test_provinces_only_in_teasers(ask: Any) -> None:
@@ -207,7 +244,9 @@ def test_non_quantities_never_became_values(ask: Any) -> None:
     rows = ask("SELECT ?v WHERE { ?o a qb:Observation ; qb:measureType ?m ; ?m ?v }")
     values = {Decimal(r[0]) for r in rows}
     assert not values & {Decimal(1719), Decimal(2)}
-    no_storm = ask("ASK { ?o a qb:Observation ; fdi:asWritten ?w FILTER(CONTAINS(?w, 'bão') || CONTAINS(?w, 'con số')) }")
+    no_storm = ask(
+        "ASK { ?o a qb:Observation ; fdi:asWritten ?w FILTER(CONTAINS(?w, 'bão') || CONTAINS(?w, 'con số')) }"
+    )
     assert no_storm == [(False,)]
 
 
@@ -215,7 +254,9 @@ def test_merger_is_history_not_a_rename(ask: Any) -> None:
     rows = ask("""SELECT ?label ?from ?until WHERE { ?new dcterms:replaces area:VN-54 ; fdi:validFrom ?from ;
         rdfs:label ?label . area:VN-54 fdi:validUntil ?until FILTER(LANG(?label) = "vi") }""")
     assert rows == [("Bắc Ninh", "2025-07-01", "2025-06-30")]
-    basis = ask("""SELECT ?act WHERE { ?c fdi:predecessor area:VN-54 ; fdi:legalBasis/rdfs:label ?act FILTER(LANG(?act) = "vi") }""")
+    basis = ask(
+        """SELECT ?act WHERE { ?c fdi:predecessor area:VN-54 ; fdi:legalBasis/rdfs:label ?act FILTER(LANG(?act) = "vi") }"""
+    )
     assert basis == [("Nghị quyết 202/2025/QH15",)]
     assert ask("ASK { ?o fdi:refArea area:VN-54 ; fdi:fdiCapitalAttracted ?v }") == [(True,)]
 
@@ -223,14 +264,20 @@ def test_merger_is_history_not_a_rename(ask: Any) -> None:
 def test_reference_facts_carry_their_own_source(ask: Any) -> None:
     rows = ask("SELECT ?url WHERE { area:VN-54 prov:wasDerivedFrom ?s . ?s schema:url ?url }")
     assert len(rows) == 1 and "iso-codes" in rows[0][0]
-    merger = ask("SELECT (COUNT(?s) AS ?n) WHERE { ?c fdi:predecessor area:VN-54 ; prov:wasDerivedFrom ?s . ?s schema:url ?u }")
+    merger = ask(
+        "SELECT (COUNT(?s) AS ?n) WHERE { ?c fdi:predecessor area:VN-54 ; prov:wasDerivedFrom ?s . ?s schema:url ?u }"
+    )
     assert int(merger[0][0]) >= 1
 
 
 def test_search_label_forgives_diacritics(ask: Any) -> None:
-    rows = ask('SELECT ?s WHERE { ?s a fdi:Province ; fdi:searchLabel ?l FILTER(CONTAINS(?l, "bac giang")) }')
+    rows = ask(
+        'SELECT ?s WHERE { ?s a fdi:Province ; fdi:searchLabel ?l FILTER(CONTAINS(?l, "bac giang")) }'
+    )
     assert rows == [("https://fdigraph.example/id/area/VN-54",)]
-    chips = ask('SELECT ?s WHERE { ?s a fdi:Sector ; fdi:searchLabel ?l FILTER(CONTAINS(?l, "ban dan")) }')
+    chips = ask(
+        'SELECT ?s WHERE { ?s a fdi:Sector ; fdi:searchLabel ?l FILTER(CONTAINS(?l, "ban dan")) }'
+    )
     assert chips == [("https://fdigraph.example/id/concept/sector-semiconductor-chips",)]
 
 
@@ -242,7 +289,9 @@ def test_search_label_forgives_diacritics(ask: Any) -> None:
         ("2020/2022", "2020-01-01", "2022-12-31", "P3Y"),
     ],
 )
-def test_periods_have_owl_time_bounds(ask: Any, period: str, begin: str, end: str, duration: str) -> None:
+def test_periods_have_owl_time_bounds(
+    ask: Any, period: str, begin: str, end: str, duration: str
+) -> None:
     rows = ask(f"""SELECT ?b ?e ?d WHERE {{ ?p fdi:iso8601 "{period}" ;
         time:hasBeginning/time:inXSDDate ?b ; time:hasEnd/time:inXSDDate ?e ; time:hasXSDDuration ?d }}""")
     assert rows == [(begin, end, duration)]

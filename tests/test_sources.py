@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.conftest import values_for
 
 from fdigraph.build import build
 from fdigraph.cli import main
 from fdigraph.errors import FactError
-from tests.conftest import values_for
 
 FACTS = Path("data/facts/bac-giang-fdi-2024.yaml")
 
@@ -33,18 +33,42 @@ def break_file(project: Path, old: str, new: str) -> int:
 
 CASES = [
     # (what is broken, old text, new text, expected words in the message)
-    ("unknown province", "  - id: bg-industrial-land-cleared-2023\n    area: VN-54",
-     "  - id: bg-industrial-land-cleared-2023\n    area: VN-99", "unknown area 'VN-99'"),
-    ("unknown unit", "    figure: \"365ha\"\n    value: 365\n    unit: HA",
-     "    figure: \"365ha\"\n    value: 365\n    unit: ACRE", "unit 'ACRE' is not one of"),
-    ("period that does not parse", "  - id: bg-trained-labour-2023\n    area: VN-54\n    measure: trainedLabourRate\n    period: \"2023\"",
-     "  - id: bg-trained-labour-2023\n    area: VN-54\n    measure: trainedLabourRate\n    period: \"2023-13\"", "not an ISO 8601 period"),
-    ("quote not in the article", "quotes: [\"riêng năm 2023 đã giải phóng 365ha mặt bằng sạch đất công nghiệp\"]",
-     "quotes: [\"riêng năm 2023 đã giải phóng 366ha mặt bằng sạch đất công nghiệp\"]", "quote not found verbatim"),
-    ("figure disagreeing with its value", "    figure: \"365ha\"\n    value: 365\n",
-     "    figure: \"365ha\"\n    value: 356\n", "disagrees with figure"),
-    ("teaser fact quoted from the main article", "    source: thanh-hoa-thu-ngan-sach\n    quotes: [\"Thu ngân sách năm 2024",
-     "    quotes: [\"Thu ngân sách năm 2024", "not found verbatim in the main article"),
+    (
+        "unknown province",
+        "  - id: bg-industrial-land-cleared-2023\n    area: VN-54",
+        "  - id: bg-industrial-land-cleared-2023\n    area: VN-99",
+        "unknown area 'VN-99'",
+    ),
+    (
+        "unknown unit",
+        '    figure: "365ha"\n    value: 365\n    unit: HA',
+        '    figure: "365ha"\n    value: 365\n    unit: ACRE',
+        "unit 'ACRE' is not one of",
+    ),
+    (
+        "period that does not parse",
+        '  - id: bg-trained-labour-2023\n    area: VN-54\n    measure: trainedLabourRate\n    period: "2023"',
+        '  - id: bg-trained-labour-2023\n    area: VN-54\n    measure: trainedLabourRate\n    period: "2023-13"',
+        "not an ISO 8601 period",
+    ),
+    (
+        "quote not in the article",
+        'quotes: ["riêng năm 2023 đã giải phóng 365ha mặt bằng sạch đất công nghiệp"]',
+        'quotes: ["riêng năm 2023 đã giải phóng 366ha mặt bằng sạch đất công nghiệp"]',
+        "quote not found verbatim",
+    ),
+    (
+        "figure disagreeing with its value",
+        '    figure: "365ha"\n    value: 365\n',
+        '    figure: "365ha"\n    value: 356\n',
+        "disagrees with figure",
+    ),
+    (
+        "teaser fact quoted from the main article",
+        '    source: thanh-hoa-thu-ngan-sach\n    quotes: ["Thu ngân sách năm 2024',
+        '    quotes: ["Thu ngân sách năm 2024',
+        "not found verbatim in the main article",
+    ),
     ("unknown key", "    qualifier: nearly\n", "    qualifer: nearly\n", "unknown key 'qualifer'"),
 ]
 
@@ -71,7 +95,9 @@ def test_duplicate_fact_is_refused(project: Path) -> None:
     unit: USD
     quotes: ["8 tháng đầu năm 2024, con số này là 1,6 tỷ USD."]
 """
-    (project / FACTS).write_text(text.replace("observations:\n", "observations:\n" + dup, 1), encoding="utf-8")
+    (project / FACTS).write_text(
+        text.replace("observations:\n", "observations:\n" + dup, 1), encoding="utf-8"
+    )
     with pytest.raises(FactError, match="a fact stated twice is one fact"):
         build(values_for(project))
 
@@ -84,15 +110,21 @@ def test_duplicate_yaml_key_is_refused(project: Path) -> None:
 
 
 def test_malformed_yaml_names_line_and_column(project: Path) -> None:
-    line = break_file(project, "    unit: HA\n    quotes: [\"riêng", "    unit: HA\n   quotes: [\"riêng")
+    line = break_file(
+        project, '    unit: HA\n    quotes: ["riêng', '    unit: HA\n   quotes: ["riêng'
+    )
     with pytest.raises(FactError, match="not valid YAML") as info:
         build(values_for(project))
     assert info.value.where is not None and info.value.where.line is not None
     assert info.value.where.line == line and info.value.where.column is not None
 
 
-def test_cli_reports_the_error_and_exits_non_zero(project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    break_file(project, "    unit: HA\n    quotes: [\"riêng", "    unit: HECTARE\n    quotes: [\"riêng")
+def test_cli_reports_the_error_and_exits_non_zero(
+    project: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    break_file(
+        project, '    unit: HA\n    quotes: ["riêng', '    unit: HECTARE\n    quotes: ["riêng'
+    )
     for key, sub in (("DATA_DIR", "data"), ("ONTOLOGY_DIR", "ontology"), ("DIST_DIR", "dist")):
         monkeypatch.setenv(f"FDIGRAPH_{key}", str(project / sub))
     result = runner.invoke(main, ["build"])

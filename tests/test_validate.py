@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
+from tests.conftest import ROOT
 
 from fdigraph import config
 from fdigraph.build import assemble
 from fdigraph.validate import ValidationReport, check, load_shapes
 from fdigraph.vocab import FDI, OA, SDMX_ATTRIBUTE, UNIT
-from tests.conftest import ROOT
 
 ONTOLOGY, SHAPES = load_shapes(ROOT / "ontology")
 ID = "https://fdigraph.example/id/"
@@ -24,7 +24,9 @@ RANK = URIRef(ID + "ranking/mini/bg-rank")
 @pytest.fixture(scope="module")
 def mini() -> Graph:
     mini_dir = Path(__file__).parent / "data" / "mini"
-    return assemble(config.load({}, DATA_DIR=str(mini_dir), ONTOLOGY_DIR=str(ROOT / "ontology"))).data
+    return assemble(
+        config.load({}, DATA_DIR=str(mini_dir), ONTOLOGY_DIR=str(ROOT / "ontology"))
+    ).data
 
 
 def validate(graph: Graph) -> ValidationReport:
@@ -68,23 +70,47 @@ def _drop_english(g: Graph, s: URIRef) -> None:
 
 
 BROKEN: list[tuple[str, Callable[[Graph], None], str]] = [
-    ("observation without a quote", _drop(OBS, FDI.hasQuote), "every fact carries at least one quote"),
-    ("observation without its source", _drop(OBS, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")), "derived from"),
+    (
+        "observation without a quote",
+        _drop(OBS, FDI.hasQuote),
+        "every fact carries at least one quote",
+    ),
+    (
+        "observation without its source",
+        _drop(OBS, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")),
+        "derived from",
+    ),
     ("quote offsets that miss the text", _shift_quote, "not the text at its offsets"),
     ("value that is not a decimal", _extra_value, "exactly one xsd:decimal value"),
     ("unit outside QUDT list", _set(OBS, SDMX_ATTRIBUTE.unitMeasure, UNIT.FT), "unitMeasure"),
     ("unknown qualifier", _set(OBS, FDI.valueQualifier, FDI.RankEqual), "valueQualifier"),
     ("rank that is not a positive integer", _set(RANK, FDI.rank, Literal(0)), "rank"),
     ("rank comparator missing", _drop(RANK, FDI.rankComparator), "rankComparator"),
-    ("province code of the wrong form", _set(URIRef(ID + "area/VN-54"), FDI.isoCode, Literal("54")), "ISO 3166-2:VN"),
-    ("concept with two English labels", lambda g: g.add((URIRef(ID + "concept/sector-chips"), SKOS.prefLabel, Literal("Chips", lang="en"))), "prefLabel"),
+    (
+        "province code of the wrong form",
+        _set(URIRef(ID + "area/VN-54"), FDI.isoCode, Literal("54")),
+        "ISO 3166-2:VN",
+    ),
+    (
+        "concept with two English labels",
+        lambda g: g.add(
+            (URIRef(ID + "concept/sector-chips"), SKOS.prefLabel, Literal("Chips", lang="en"))
+        ),
+        "prefLabel",
+    ),
     ("observation without an English label", lambda g: _drop_english(g, OBS), "English"),
-    ("search label with diacritics", lambda g: g.add((URIRef(ID + "area/VN-54"), FDI.searchLabel, Literal("bắc giang"))), "diacritics"),
+    (
+        "search label with diacritics",
+        lambda g: g.add((URIRef(ID + "area/VN-54"), FDI.searchLabel, Literal("bắc giang"))),
+        "diacritics",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("what", "breaks", "message"), BROKEN, ids=[b[0] for b in BROKEN])
-def test_shapes_reject_broken_facts(mini: Graph, what: str, breaks: Callable[[Graph], None], message: str) -> None:
+def test_shapes_reject_broken_facts(
+    mini: Graph, what: str, breaks: Callable[[Graph], None], message: str
+) -> None:
     graph = Graph()
     for t in mini:
         graph.add(t)

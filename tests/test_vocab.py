@@ -5,16 +5,25 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-
-from fdigraph import facts as F
-from fdigraph.vocab import FDI, QB, Minter, fold, slug
 from tests.conftest import ROOT
 from tools.gen_terms import render
 
+from fdigraph import facts as F
+from fdigraph.vocab import FDI, QB, Minter, fold, slug
+
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "fdi.ttl")
 NS = str(FDI)
-TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, QB.AttributeProperty, QB.MeasureProperty, QB.DimensionProperty)
-TERMS = sorted({s for t in TERM_TYPES for s in ONTOLOGY.subjects(RDF.type, t) if str(s).startswith(NS)})
+TERM_TYPES = (
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    QB.AttributeProperty,
+    QB.MeasureProperty,
+    QB.DimensionProperty,
+)
+TERMS = sorted(
+    {s for t in TERM_TYPES for s in ONTOLOGY.subjects(RDF.type, t) if str(s).startswith(NS)}
+)
 
 
 def test_generated_namespace_matches_the_ontology() -> None:
@@ -30,7 +39,9 @@ def test_misspelt_term_raises() -> None:
 @pytest.mark.parametrize("term", TERMS, ids=[str(t)[len(NS) :] for t in TERMS])
 def test_every_class_and_property_is_labelled_and_explained_in_both_languages(term: URIRef) -> None:
     for prop in (RDFS.label, RDFS.comment):
-        langs = sorted(o.language or "" for o in ONTOLOGY.objects(term, prop) if isinstance(o, Literal))
+        langs = sorted(
+            o.language or "" for o in ONTOLOGY.objects(term, prop) if isinstance(o, Literal)
+        )
         assert langs == ["en", "vi"], f"{term} {prop}"
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fdigraph.build import _sorted_lines, _turtle  # noqa: E402
-from tests.mapping_cases import GOLDEN, cases  # noqa: E402
+from tests.mapping_cases import GOLDEN, cases
+
+from fdigraph.build import _sorted_lines, _turtle
 
 if __name__ == "__main__":
     GOLDEN.mkdir(exist_ok=True)

@@ -65,32 +65,45 @@ class FDI(DefinedNamespace):
     componentUnit: URIRef
     counterpartArea: URIRef
     criteriaCount: URIRef
+    declineRate: URIRef
     developsProject: URIRef
     digitalSignatureAdoptionRate: URIRef
     dsdIndicators: URIRef
     dsdRankings: URIRef
+    duration: URIRef
     effective: URIRef
+    enterpriseCount: URIRef
+    exportValue: URIRef
     fdiCapitalAttracted: URIRef
     fdiCapitalRegistered: URIRef
     fdiProjectCount: URIRef
     featuredProductCount: URIRef
     fundedBy: URIRef
+    grdpGrowth: URIRef
+    growthRate: URIRef
+    growthRatio: URIRef
     hasInvestmentMotto: URIRef
     hasInvestmentPillar: URIRef
     hasQuote: URIRef
     industrialLandCleared: URIRef
+    industrialParkCount: URIRef
+    industrialParkOccupancyRate: URIRef
     industrialProductionIndexGrowth: URIRef
     internationalVisitorArrivals: URIRef
     investmentCapitalAttracted: URIRef
     investorCountryCount: URIRef
     iso8601: URIRef
     isoCode: URIRef
+    jobCount: URIRef
+    landArea: URIRef
     legalBasis: URIRef
     otherLandCleared: URIRef
     periodInferred: URIRef
     predecessor: URIRef
     prioritisesSector: URIRef
     programmeImplementationDuration: URIRef
+    projectCount: URIRef
+    publicInvestmentDisbursed: URIRef
     pursuesGoal: URIRef
     rank: URIRef
     rankComparator: URIRef

@@ -10,6 +10,7 @@ enter the graph.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -19,14 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from fdigraph import config, mapping, sources, store
 from fdigraph import facts as F
 from fdigraph.errors import ValidationError
 from fdigraph.validate import ValidationReport, check, load_shapes
-from fdigraph.vocab import FDI, PREFIXES, Minter
+from fdigraph.vocab import PREFIXES, Minter, fdi_term
 
 OUTPUTS = ("fdigraph.ttl", "fdigraph.nt", "fdigraph.jsonld", "fdigraph.nq")
 
@@ -65,7 +66,11 @@ def measure_labels(ontology: Graph) -> dict[str, F.Labels]:
     """The vi/en labels of each measure, read from the ontology."""
     labels: dict[str, F.Labels] = {}
     for name in F.MEASURES:
-        found = {lit.language: str(lit) for lit in ontology.objects(URIRef(FDI[name]), RDFS.label)}
+        found = {
+            lit.language: str(lit)
+            for lit in ontology.objects(fdi_term(name), RDFS.label)
+            if isinstance(lit, Literal)
+        }
         labels[name] = F.Labels(vi=found.get("vi", name), en=found.get("en", name))
     return labels
 
@@ -107,11 +112,12 @@ def _stable_jsonld(graph: Graph) -> bytes:
 def _turtle(ntriples: bytes) -> bytes:
     """Turtle from sorted N-Triples, written by Oxigraph so literals keep their lexical form."""
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    out: bytes = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    out = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert out is not None
     # Oxigraph writes the prefix lines in its own order; write them sorted instead.
     body = [line for line in out.splitlines() if not line.startswith(b"@prefix ")]
     head = [f"@prefix {p}: <{ns}> .".encode() for p, ns in sorted(PREFIXES.items())]
-    return b"\n".join(head + [b""] + body) + b"\n"
+    return b"\n".join([*head, b"", *body]) + b"\n"
 
 
 def _bind(graph: Graph) -> Graph:
@@ -140,7 +146,9 @@ def render(assembled: Assembled) -> dict[str, bytes]:
     }
 
 
-def build(values: Mapping[str, Any], *, log: Callable[[str], None] = lambda _msg: None) -> BuildResult:
+def build(
+    values: Mapping[str, Any], *, log: Callable[[str], None] = lambda _msg: None
+) -> BuildResult:
     """Run the whole build; raises before writing anything if the graph does not conform."""
     assembled, report = validate(values)
     if not report.conforms:
@@ -179,12 +187,14 @@ def build(values: Mapping[str, Any], *, log: Callable[[str], None] = lambda _msg
 def _describe(store_path: Path, info: store.BuildInfo, values: Mapping[str, Any]) -> bytes | None:
     """The VoID description of the new store, when the endpoint's VoID module exists."""
     try:
-        from fdigraph import void
-    except ImportError:
+        void = importlib.import_module("fdigraph.void")
+    except ModuleNotFoundError:
         return None
     opened = store.open_read_only(store_path)
     try:
-        described: bytes = void.describe(opened, base_iri=str(values["BASE_IRI"]), build=info.build, endpoint=None)
+        described: bytes = void.describe(
+            opened, base_iri=str(values["BASE_IRI"]), build=info.build, endpoint=None
+        )
     finally:
         del opened
     return described

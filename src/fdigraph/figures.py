@@ -130,7 +130,7 @@ def format_number(value: Decimal, lang: str = "vi") -> str:
     sign = "-" if value < 0 else ""
     text = format(abs(normalise(value)), "f")
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

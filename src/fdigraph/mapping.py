@@ -15,7 +15,18 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from fdigraph import facts as F
 from fdigraph.figures import Period
-from fdigraph.vocab import FDI, OA, QB, SCHEMA, SDMX_ATTRIBUTE, SDMX_CODE, UNIT, Minter, fold
+from fdigraph.vocab import (
+    FDI,
+    OA,
+    QB,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_CODE,
+    UNIT,
+    Minter,
+    fdi_term,
+    fold,
+)
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -45,7 +56,11 @@ AREA_CLASSES = {
     "locality": FDI.Locality,
 }
 SCHEMES = {
-    "pillars": ("Trụ cột chính sách thu hút đầu tư", "Investment-policy pillars", FDI.InvestmentPillar),
+    "pillars": (
+        "Trụ cột chính sách thu hút đầu tư",
+        "Investment-policy pillars",
+        FDI.InvestmentPillar,
+    ),
     "motto": ("Phương châm thu hút đầu tư", "Investment mottos", FDI.Motto),
     "sectors": ("Ngành, lĩnh vực thu hút đầu tư", "Investment sectors", FDI.Sector),
     "instruments": ("Công cụ chính sách", "Policy instruments", FDI.PolicyInstrument),
@@ -161,8 +176,16 @@ class Mapper:
             yield ds, RDF.type, QB.DataSet
             yield ds, QB.structure, structure
             yield ds, PROV.wasDerivedFrom, s
-            yield ds, RDFS.label, vi(f"{'Số liệu' if kind == 'indicators' else 'Xếp hạng'}: {article.title}")
-            yield ds, RDFS.label, en(f"{'Figures' if kind == 'indicators' else 'Rankings'} of {article.id}")
+            yield (
+                ds,
+                RDFS.label,
+                vi(f"{'Số liệu' if kind == 'indicators' else 'Xếp hạng'}: {article.title}"),
+            )
+            yield (
+                ds,
+                RDFS.label,
+                en(f"{'Figures' if kind == 'indicators' else 'Rankings'} of {article.id}"),
+            )
 
     def teaser(self, article: F.Article, teaser: F.Teaser) -> Iterator[Triple]:
         s = self.mint("teaser", article.id, teaser.id)
@@ -182,7 +205,9 @@ class Mapper:
         yield span, OA.start, Literal(teaser.start, datatype=XSD.nonNegativeInteger)
         yield span, OA.end, Literal(teaser.end, datatype=XSD.nonNegativeInteger)
 
-    def quote(self, fact: URIRef, key: str, n: int, quote: F.Quote, article_id: str | None = None) -> Iterator[Triple]:
+    def quote(
+        self, fact: URIRef, key: str, n: int, quote: F.Quote, article_id: str | None = None
+    ) -> Iterator[Triple]:
         """One Web Annotation tying ``fact`` to the exact words that support it."""
         page = article_id or self._article_of(fact)
         q = self.mint("quote", page, f"{key}-{n}")
@@ -211,8 +236,14 @@ class Mapper:
         # Facts are minted as <kind>/<article>/<id>: the article key is the second part.
         return str(fact)[len(str(self.mint.id)) :].split("/")[1]
 
-    def _provenance(self, article: F.Article, s: URIRef, key: str, source: str, quotes: Iterable[F.Quote]) -> Iterator[Triple]:
-        derived = self.mint("article", article.id) if source == article.id else self.mint("teaser", article.id, source)
+    def _provenance(
+        self, article: F.Article, s: URIRef, key: str, source: str, quotes: Iterable[F.Quote]
+    ) -> Iterator[Triple]:
+        derived = (
+            self.mint("article", article.id)
+            if source == article.id
+            else self.mint("teaser", article.id, source)
+        )
         yield s, PROV.wasDerivedFrom, derived
         for n, q in enumerate(quotes, start=1):
             if q.source != source:
@@ -268,9 +299,11 @@ class Mapper:
         if c.quotes:
             yield from self._provenance(article, s, c.id, article.id, c.quotes)
 
-    def statement(self, article: F.Article, st: F.Statement, objects: dict[str, URIRef]) -> Iterator[Triple]:
+    def statement(
+        self, article: F.Article, st: F.Statement, objects: dict[str, URIRef]
+    ) -> Iterator[Triple]:
         s = self.mint("statement", article.id, st.id)
-        relation = FDI[st.relation]
+        relation = fdi_term(st.relation)
         obj = objects[st.object]
         yield s, RDF.type, FDI.PolicyStatement
         yield s, FDI.aboutArea, self.area(st.area)
@@ -279,9 +312,11 @@ class Mapper:
         yield self.area(st.area), relation, obj
         yield from self._provenance(article, s, st.id, st.source, st.quotes)
 
-    def observation(self, article: F.Article, o: F.Observation, labels: dict[str, F.Labels]) -> Iterator[Triple]:
+    def observation(
+        self, article: F.Article, o: F.Observation, labels: dict[str, F.Labels]
+    ) -> Iterator[Triple]:
         s = self.mint("obs", article.id, o.id)
-        measure = FDI[o.measure]
+        measure = fdi_term(o.measure)
         yield s, RDF.type, FDI.Observation
         yield s, RDF.type, QB.Observation
         yield s, QB.dataSet, self.mint("dataset", f"{article.id}-indicators")
@@ -301,12 +336,16 @@ class Mapper:
         if o.counterpart:
             yield s, FDI.counterpartArea, self.area(o.counterpart)
         area, what = labels[o.area], labels[o.measure]
-        when = (f" – {o.period.label('vi')}", f" – {o.period.label('en')}") if o.period else ("", "")
+        when = (
+            (f" – {o.period.label('vi')}", f" – {o.period.label('en')}") if o.period else ("", "")
+        )
         yield s, RDFS.label, vi(f"{what.vi} – {area.vi}{when[0]}: {o.figure}")
         yield s, RDFS.label, en(f"{what.en} – {area.en}{when[1]}")
         yield from self._provenance(article, s, o.id, o.source, o.quotes)
 
-    def ranking(self, article: F.Article, r: F.Ranking, labels: dict[str, F.Labels], kinds: dict[str, str]) -> Iterator[Triple]:
+    def ranking(
+        self, article: F.Article, r: F.Ranking, labels: dict[str, F.Labels], kinds: dict[str, str]
+    ) -> Iterator[Triple]:
         s = self.mint("ranking", article.id, r.id)
         yield s, RDF.type, FDI.RankingObservation
         yield s, RDF.type, QB.Observation
@@ -327,7 +366,13 @@ class Mapper:
         top = "top " if r.comparator == "at-most" else "#"
         area, ind, scope = labels[r.area], labels[r.indicator], labels[r.scope]
         what = ind.vi[:1].lower() + ind.vi[1:]
-        yield s, RDFS.label, vi(f"{area.vi}: {'nhóm ' if r.comparator == 'at-most' else 'thứ '}{r.rank} về {what} ({scope.vi})")
+        yield (
+            s,
+            RDFS.label,
+            vi(
+                f"{area.vi}: {'nhóm ' if r.comparator == 'at-most' else 'thứ '}{r.rank} về {what} ({scope.vi})"
+            ),
+        )
         yield s, RDFS.label, en(f"{area.en}: {top}{r.rank} in {ind.en} ({scope.en})")
         yield from self._provenance(article, s, r.id, r.source, r.quotes)
 
@@ -352,7 +397,9 @@ class Mapper:
             yield s, SCHEMA.location, self.area(e.location)
         yield from self._provenance(article, s, e.id, e.source, e.quotes)
 
-    def fact_set(self, fs: F.FactSet, reference: F.Reference, measure_labels: dict[str, F.Labels]) -> Iterator[Triple]:
+    def fact_set(
+        self, fs: F.FactSet, reference: F.Reference, measure_labels: dict[str, F.Labels]
+    ) -> Iterator[Triple]:
         art = fs.article
         labels = {k: p.label for k, p in reference.places.items()}
         labels.update({c.id: c.label for c in fs.concepts})
@@ -397,7 +444,9 @@ def to_graph(
         if key in merged:
             continue
         article_quote = place_quotes.get(key)
-        triples = m.place(place) if article_quote is None else _place_with_quote(m, place, *article_quote)
+        triples = (
+            m.place(place) if article_quote is None else _place_with_quote(m, place, *article_quote)
+        )
         for t in triples:
             g.add(t)
     if reference.resolution:
@@ -412,6 +461,8 @@ def to_graph(
     return g
 
 
-def _place_with_quote(m: Mapper, place: F.Place, article_id: str, quote: F.Quote) -> Iterator[Triple]:
+def _place_with_quote(
+    m: Mapper, place: F.Place, article_id: str, quote: F.Quote
+) -> Iterator[Triple]:
     yield from m.place(place)
     yield from m.quote(m.area(place.key), f"place-{place.key}", 1, quote, article_id)

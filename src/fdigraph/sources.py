@@ -7,7 +7,7 @@ not found verbatim where its fact comes from, a duplicate fact.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,14 +43,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
             raise FactError(
-                f"key {key!r} appears twice", where=Location(node.start_mark.name, key_node.start_mark.line + 1)
+                f"key {key!r} appears twice",
+                where=Location(node.start_mark.name, key_node.start_mark.line + 1),
             )
         out[key] = loader.construct_object(value_node, deep=True)
         out.lines[key] = key_node.start_mark.line + 1
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(path: Path) -> Any:
@@ -65,7 +66,7 @@ def read_yaml(path: Path) -> Any:
         try:
             return loader.get_single_data()
         finally:
-            loader.dispose()  # type: ignore[no-untyped-call]
+            loader.dispose()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
@@ -84,14 +85,18 @@ class _Reader:
             line = node.lines.get(key, node.line) if key else node.line
         return FactError(message, where=Location(str(self.path), line))
 
-    def mapping(self, node: Any, what: str, required: Iterable[str], optional: Iterable[str]) -> _Map:
+    def mapping(
+        self, node: Any, what: str, required: Iterable[str], optional: Iterable[str]
+    ) -> _Map:
         if not isinstance(node, _Map):
             raise self.fail(f"{what} must be a mapping, not {type(node).__name__}", node)
         required, optional = tuple(required), tuple(optional)
         unknown = sorted(set(node) - set(required) - set(optional))
         if unknown:
             allowed = ", ".join((*required, *optional))
-            raise self.fail(f"{what}: unknown key {unknown[0]!r} (allowed: {allowed})", node, unknown[0])
+            raise self.fail(
+                f"{what}: unknown key {unknown[0]!r} (allowed: {allowed})", node, unknown[0]
+            )
         missing = [k for k in required if node.get(k) in (None, "")]
         if missing:
             raise self.fail(f"{what}: missing {missing[0]!r}", node)
@@ -103,7 +108,9 @@ class _Reader:
             raise self.fail(f"{key!r} must be a list", doc)
         return value
 
-    def choice(self, node: _Map, key: str, allowed: Iterable[str], default: str | None = None) -> Any:
+    def choice(
+        self, node: _Map, key: str, allowed: Iterable[str], default: str | None = None
+    ) -> Any:
         value = node.get(key, default)
         allowed = tuple(allowed)
         if value is not None and value not in allowed:
@@ -138,25 +145,44 @@ def load_reference(data_dir: Path) -> F.Reference:
     """Read ``reference/places.yaml`` and ``reference/history.yaml``."""
     path = data_dir / "reference" / "places.yaml"
     r = _Reader(path)
-    doc = r.mapping(read_yaml(path), "places file", ["sources"], ["countries", "provinces", "regions", "localities"])
+    doc = r.mapping(
+        read_yaml(path),
+        "places file",
+        ["sources"],
+        ["countries", "provinces", "regions", "localities"],
+    )
     sources: dict[str, F.SourceRef] = {}
     for key, node in doc["sources"].items():
         r.mapping(node, f"source {key}", ["title"], ["url"])
         sources[key] = F.SourceRef(id=key, title=node["title"], url=node.get("url"))
     places: dict[str, F.Place] = {}
-    kinds = {"countries": "country", "provinces": "province", "regions": "region", "localities": "locality"}
+    kinds = {
+        "countries": "country",
+        "provinces": "province",
+        "regions": "region",
+        "localities": "locality",
+    }
     for group, default_kind in kinds.items():
         if group not in doc:
             continue
         block = r.mapping(doc[group], group, ["source", "areas"], ["country"])
         for node in r.items(block, "areas"):
-            r.mapping(node, f"{group} entry", ["vi", "en"], ["code", "key", "type", "alt", "within", "country", "quote"])
+            r.mapping(
+                node,
+                f"{group} entry",
+                ["vi", "en"],
+                ["code", "key", "type", "alt", "within", "country", "quote"],
+            )
             key = str(node.get("code") or node.get("key") or "")
             if not key:
                 raise r.fail(f"{group} entry needs a 'code' or a 'key'", node)
             if key in places:
                 raise r.fail(f"area {key!r} is listed twice", node)
-            kind = r.choice(node, "type", ("province", "municipality"), default_kind) if group == "provinces" else default_kind
+            kind = (
+                r.choice(node, "type", ("province", "municipality"), default_kind)
+                if group == "provinces"
+                else default_kind
+            )
             places[key] = F.Place(
                 key=key,
                 kind=kind,
@@ -169,7 +195,9 @@ def load_reference(data_dir: Path) -> F.Reference:
             )
     for place in places.values():
         if place.within and place.within not in places:
-            raise FactError(f"{place.key}: unknown containing area {place.within!r}", where=Location(str(path)))
+            raise FactError(
+                f"{place.key}: unknown containing area {place.within!r}", where=Location(str(path))
+            )
     reference = F.Reference(places=places, sources=sources)
     history = data_dir / "reference" / "history.yaml"
     return _load_history(history, reference) if history.exists() else reference
@@ -205,7 +233,9 @@ def _load_history(path: Path, reference: F.Reference) -> F.Reference:
         )
         places[successor.key] = successor
         mergers.append(F.Merger(successor, tuple(node["predecessors"]), tuple(node["sources"])))
-    return F.Reference(places=places, sources=sources, resolution=resolution, mergers=tuple(mergers))
+    return F.Reference(
+        places=places, sources=sources, resolution=resolution, mergers=tuple(mergers)
+    )
 
 
 def load_facts(path: Path, data_dir: Path, reference: F.Reference) -> F.FactSet:
@@ -253,14 +283,18 @@ class _FactFile(_Reader):
     # -- the article and its teasers ------------------------------------------------
 
     def _article(self, node: Any) -> F.Article:
-        self.mapping(node, "source", ["id", "text", "title", "language", "body_end"], ["author", "about"])
+        self.mapping(
+            node, "source", ["id", "text", "title", "language", "body_end"], ["author", "about"]
+        )
         text_path = self.data_dir / "articles" / str(node["text"])
         try:
             text = text_path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise self.fail(f"source text {text_path}: {err}", node) from None
         if self.path.stem != node["id"]:
-            raise self.fail(f"source id {node['id']!r} differs from the file name {self.path.stem!r}", node)
+            raise self.fail(
+                f"source id {node['id']!r} differs from the file name {self.path.stem!r}", node
+            )
         if node["title"] not in text:
             raise self.fail(f"title not found in {text_path.name}", node)
         body_end = text.find(node["body_end"])
@@ -314,8 +348,13 @@ class _FactFile(_Reader):
 
     def _area(self, node: _Map, code: Any, what: str = "area") -> str:
         if code not in self.reference.places:
-            key = next((k for k, v in node.items() if v == code or (isinstance(v, list) and code in v)), None)
-            raise self.fail(f"unknown {what} {code!r}: not in data/reference/places.yaml", node, key)
+            key = next(
+                (k for k, v in node.items() if v == code or (isinstance(v, list) and code in v)),
+                None,
+            )
+            raise self.fail(
+                f"unknown {what} {code!r}: not in data/reference/places.yaml", node, key
+            )
         return str(code)
 
     def _areas(self, node: _Map, codes: Iterable[Any]) -> tuple[str, ...]:
@@ -346,10 +385,10 @@ class _FactFile(_Reader):
     def _quote(self, node: _Map, raw: Any, default_source: str) -> F.Quote:
         occurrence, source = 1, default_source
         if isinstance(raw, dict):
-            self.mapping(raw, "quote", ["text"], ["occurrence", "source"])
-            occurrence = raw.get("occurrence", 1)
-            source = self._source(raw) if "source" in raw else default_source
-            raw = raw["text"]
+            spec = self.mapping(raw, "quote", ["text"], ["occurrence", "source"])
+            occurrence = spec.get("occurrence", 1)
+            source = self._source(spec) if "source" in spec else default_source
+            raw = spec["text"]
         if not isinstance(raw, str) or not raw.strip():
             raise self.fail(f"{node.get('id')}: a quote must be non-empty text", node)
         lo, hi = self._region(source)
@@ -359,9 +398,15 @@ class _FactFile(_Reader):
             if at < 0:
                 where = "the main article" if source == self.article.id else f"teaser {source}"
                 nth = f" (occurrence {occurrence})" if occurrence > 1 else ""
-                raise self.fail(f"{node.get('id')}: quote{nth} not found verbatim in {where}: {raw!r}", node, "quotes")
+                raise self.fail(
+                    f"{node.get('id')}: quote{nth} not found verbatim in {where}: {raw!r}",
+                    node,
+                    "quotes",
+                )
         end = at + len(raw)
-        return F.Quote(raw, source, at, end, text[max(0, at - CONTEXT) : at], text[end : end + CONTEXT])
+        return F.Quote(
+            raw, source, at, end, text[max(0, at - CONTEXT) : at], text[end : end + CONTEXT]
+        )
 
     def _region(self, source: str) -> tuple[int, int]:
         if source != self.article.id:
@@ -375,12 +420,16 @@ class _FactFile(_Reader):
                 continue
             for t in self.teasers.values():
                 if q.start < t.end and t.start < q.end:
-                    raise self.fail(f"{node['id']}: quote lies in teaser {t.id}; give `source: {t.id}`", node)
+                    raise self.fail(
+                        f"{node['id']}: quote lies in teaser {t.id}; give `source: {t.id}`", node
+                    )
 
     # -- fact kinds -----------------------------------------------------------------
 
     def _concept(self, node: Any) -> F.Concept:
-        self.mapping(node, "concept", ["id", "scheme", "label"], ["notation", "broader", "count", "quotes"])
+        self.mapping(
+            node, "concept", ["id", "scheme", "label"], ["notation", "broader", "count", "quotes"]
+        )
         key = self._new_id(node)
         scheme = self.choice(node, "scheme", F.SCHEMES)
         quotes = self._quotes(node, self.article.id, required=scheme != "indicators")
@@ -401,7 +450,11 @@ class _FactFile(_Reader):
         key = self._new_id(node)
         relation = self.choice(node, "relation", F.RELATIONS)
         obj = node["object"]
-        if obj not in self.concepts and obj not in self.projects and obj not in self.reference.places:
+        if (
+            obj not in self.concepts
+            and obj not in self.projects
+            and obj not in self.reference.places
+        ):
             raise self.fail(f"statement object {obj!r} is no concept, project or area", node)
         source = self._source(node)
         quotes = self._quotes(node, source)
@@ -413,7 +466,18 @@ class _FactFile(_Reader):
             node,
             "observation",
             ["id", "area", "measure", "figure", "unit", "quotes"],
-            ["period", "value", "qualifier", "status", "period_inferred", "counterpart", "source", "start", "end", "confidence"],
+            [
+                "period",
+                "value",
+                "qualifier",
+                "status",
+                "period_inferred",
+                "counterpart",
+                "source",
+                "start",
+                "end",
+                "confidence",
+            ],
         )
         key = self._new_id(node)
         unit = self.choice(node, "unit", F.UNITS)
@@ -422,19 +486,29 @@ class _FactFile(_Reader):
         except FigureError as err:
             raise self.fail(f"{key}: figure {err.message}", node, "figure") from None
         if amount.unit != unit:
-            raise self.fail(f"{key}: figure {node['figure']!r} is in {amount.unit}, not {unit}", node, "unit")
+            raise self.fail(
+                f"{key}: figure {node['figure']!r} is in {amount.unit}, not {unit}", node, "unit"
+            )
         if "value" in node:
             try:
                 stated = Decimal(str(node["value"]))
             except InvalidOperation:
-                raise self.fail(f"{key}: value {node['value']!r} is not a number", node, "value") from None
+                raise self.fail(
+                    f"{key}: value {node['value']!r} is not a number", node, "value"
+                ) from None
             if stated != amount.value:
-                raise self.fail(f"{key}: value {stated} disagrees with figure {node['figure']!r} = {amount.value}", node, "value")
+                raise self.fail(
+                    f"{key}: value {stated} disagrees with figure {node['figure']!r} = {amount.value}",
+                    node,
+                    "value",
+                )
         source = self._source(node)
         quotes = self._quotes(node, source)
         self._outside_teasers(node, quotes)
         if not any(str(node["figure"]) in q.text for q in quotes):
-            raise self.fail(f"{key}: figure {node['figure']!r} occurs in none of its quotes", node, "figure")
+            raise self.fail(
+                f"{key}: figure {node['figure']!r} occurs in none of its quotes", node, "figure"
+            )
         counterpart = node.get("counterpart")
         return F.Observation(
             id=key,
@@ -449,7 +523,9 @@ class _FactFile(_Reader):
             qualifier=self.choice(node, "qualifier", F.QUALIFIERS, "exact"),
             status=self.choice(node, "status", F.STATUSES),
             period_inferred=bool(node.get("period_inferred", False)),
-            counterpart=None if counterpart is None else self._area(node, counterpart, "counterpart"),
+            counterpart=None
+            if counterpart is None
+            else self._area(node, counterpart, "counterpart"),
         )
 
     def _ranking(self, node: Any) -> F.Ranking:
@@ -485,30 +561,58 @@ class _FactFile(_Reader):
         quotes = self._quotes(node, source)
         funded = node.get("funded_by")
         return F.Project(
-            key, self.labels(node), self._areas(node, node["areas"]), source, quotes,
+            key,
+            self.labels(node),
+            self._areas(node, node["areas"]),
+            source,
+            quotes,
             None if funded is None else self._area(node, funded),
         )
 
     def _event(self, node: Any) -> F.Event:
-        self.mapping(node, "event", ["id", "label", "date", "quotes"], ["organiser", "location", "source"])
+        self.mapping(
+            node, "event", ["id", "label", "date", "quotes"], ["organiser", "location", "source"]
+        )
         key = self._new_id(node)
         if not isinstance(node["date"], date):
             raise self.fail(f"{key}: date must be YYYY-MM-DD, not {node['date']!r}", node)
         source = self._source(node)
-        optional: Callable[[str], str | None] = lambda k: None if node.get(k) is None else self._area(node, node[k])
+
+        def optional(k: str) -> str | None:
+            return None if node.get(k) is None else self._area(node, node[k], k)
+
         return F.Event(
-            key, self.labels(node), node["date"], source, self._quotes(node, source),
-            optional("organiser"), optional("location"),
+            key,
+            self.labels(node),
+            node["date"],
+            source,
+            self._quotes(node, source),
+            optional("organiser"),
+            optional("location"),
         )
 
-    def _no_duplicates(self, doc: _Map, observations: Iterable[F.Observation], rankings: Iterable[F.Ranking]) -> None:
+    def _no_duplicates(
+        self, doc: _Map, observations: Iterable[F.Observation], rankings: Iterable[F.Ranking]
+    ) -> None:
         seen: dict[tuple[Any, ...], str] = {}
-        keys = [((o.area, o.measure, o.period, o.counterpart), o.id) for o in observations]
+        keys: list[tuple[tuple[Any, ...], str]] = [
+            ((o.area, o.measure, o.period, o.counterpart), o.id) for o in observations
+        ]
         keys += [((r.area, r.indicator, r.scope, r.period, r.comparator), r.id) for r in rankings]
         for key, fact_id in keys:
             if key in seen:
-                node = next((n for n in self.items(doc, "observations") + self.items(doc, "rankings") if n.get("id") == fact_id), doc)
-                raise self.fail(f"{fact_id} states the same fact as {seen[key]}: a fact stated twice is one fact with two quotes", node)
+                node = next(
+                    (
+                        n
+                        for n in self.items(doc, "observations") + self.items(doc, "rankings")
+                        if n.get("id") == fact_id
+                    ),
+                    doc,
+                )
+                raise self.fail(
+                    f"{fact_id} states the same fact as {seen[key]}: a fact stated twice is one fact with two quotes",
+                    node,
+                )
             seen[key] = fact_id
 
 
@@ -536,7 +640,10 @@ def locate_place_quotes(
             raise FactError(f"{place.key}: source {place.source!r} has no fact file", where=where)
         at = article.text.find(place.quote)
         if at < 0:
-            raise FactError(f"{place.key}: quote not found verbatim in {article.file}: {place.quote!r}", where=where)
+            raise FactError(
+                f"{place.key}: quote not found verbatim in {article.file}: {place.quote!r}",
+                where=where,
+            )
         end = at + len(place.quote)
         prefix, suffix = article.text[max(0, at - CONTEXT) : at], article.text[end : end + CONTEXT]
         found[place.key] = (article.id, F.Quote(place.quote, article.id, at, end, prefix, suffix))

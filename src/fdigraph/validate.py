@@ -39,4 +39,6 @@ def load_shapes(ontology_dir: Path) -> tuple[Graph, Graph]:
             Graph().parse(ontology_dir / "shapes.ttl", format="turtle"),
         )
     except (OSError, SyntaxError, ValueError) as err:
-        raise ValidationError(f"cannot read the ontology or shapes in {ontology_dir}: {err}") from err
+        raise ValidationError(
+            f"cannot read the ontology or shapes in {ontology_dir}: {err}"
+        ) from err

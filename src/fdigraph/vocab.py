@@ -80,6 +80,12 @@ KINDS = (
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*$")
 
 
+def fdi_term(name: str) -> URIRef:
+    """The ontology term called ``name``; raises AttributeError for a term it lacks."""
+    term: URIRef = getattr(FDI, name)
+    return term
+
+
 def slug(text: str) -> str:
     """A lowercase ASCII key from any label: 'Bắc Giang' -> 'bac-giang'."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
@@ -130,6 +136,7 @@ __all__ = [
     "UNIT",
     "VOID",
     "Minter",
+    "fdi_term",
     "fold",
     "slug",
 ]

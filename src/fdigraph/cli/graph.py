@@ -53,9 +53,15 @@ def validate_command() -> None:
 
 
 @click.command("load")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--store", "store_path", required=True, type=click.Path(path_type=Path), help="Store to create.")
-@click.option("--graph", default=None, help="Named graph for triples files (default: the default graph).")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--store", "store_path", required=True, type=click.Path(path_type=Path), help="Store to create."
+)
+@click.option(
+    "--graph", default=None, help="Named graph for triples files (default: the default graph)."
+)
 def load_command(files: tuple[Path, ...], store_path: Path, graph: str | None) -> None:
     """Load RDF files (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) into a new store."""
     from fdigraph.store import load_files
