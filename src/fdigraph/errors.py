@@ -99,3 +99,57 @@ class QueryParamError(QueryError):
     """A saved-query parameter is missing, unknown or of the wrong type."""
 
     code = "bad_parameter"
+
+
+class QueryRefused(QueryError):
+    """A query asks for something this endpoint never does (SERVICE, an update)."""
+
+    code = "query_refused"
+
+
+class LimitExceeded(QueryError):
+    """A query is longer or nested deeper than the settings allow."""
+
+    code = "limit_exceeded"
+
+
+class ReadOnly(FdigraphError):
+    """An update was sent to a read-only endpoint."""
+
+    status = 403
+    code = "read_only"
+
+
+class MethodNotAllowed(FdigraphError):
+    """The route exists but not for this HTTP method."""
+
+    status = 405
+    code = "method_not_allowed"
+
+
+class NotAcceptable(FdigraphError):
+    """No format the client accepts can carry this kind of result."""
+
+    status = 406
+    code = "not_acceptable"
+
+
+class PayloadTooLarge(FdigraphError):
+    """The request body is larger than MAX_REQUEST_BYTES."""
+
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(FdigraphError):
+    """The request body has a content type the endpoint does not read."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class QueryTimeout(FdigraphError):
+    """A query ran past QUERY_TIMEOUT and was stopped."""
+
+    status = 503
+    code = "query_timeout"
