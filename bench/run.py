@@ -1,0 +1,986 @@
+"""fdigraph's SPARQL benchmark: fdigraph against `oxigraph serve` and rdflib-endpoint.
+
+    make bench                      # full run: 10k, 100k and 1M triples (about 20 min)
+    .venv/bin/python bench/run.py --quick            # 10k only, about a minute
+    .venv/bin/python bench/run.py --sizes 100000 --servers fdigraph,oxigraph
+
+For each size: generate the data (``bench/generate.py``, seeded), load it into each
+server's store, start the server on 127.0.0.1 at a free port, warm it up, then send
+each query of ``bench/queries/*.rq`` at 1 and 8 concurrent keep-alive clients, cold
+(every request's text differs by a trailing comment, so no cache can answer it) and
+warm (the same request again and again). Every loop is bounded in count and time and
+every request by a time budget; a server stuck past the budget is recorded as
+"timeout" and restarted. Servers run one at a time and are always stopped, even on
+error. Raw results go to ``bench/results/<mode>.json``, a summary to
+``bench/results/<mode>.md``.
+
+The peers live in their own virtualenv (``bench/.venv``, from ``bench/requirements.txt``):
+when started with any other Python, this script creates it if needed and re-runs
+itself there, so ``make bench`` works on a fresh machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import http.client
+import json
+import os
+import platform
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+BENCH_VENV = BENCH / ".venv"
+HOST = "127.0.0.1"
+SIZES = (10_000, 100_000, 1_000_000)
+SERVERS = ("fdigraph", "oxigraph", "rdflib-endpoint")
+
+
+# --------------------------------------------------------------------------- venv
+
+
+def _in_bench_venv() -> bool:
+    return Path(sys.prefix).resolve() == BENCH_VENV.resolve()
+
+
+def ensure_bench_venv(argv: list[str]) -> None:
+    """Create bench/.venv from requirements.txt when needed and re-exec this script in it."""
+    if _in_bench_venv():
+        return
+    python = BENCH_VENV / "bin" / "python"
+    requirements = BENCH / "requirements.txt"
+    stamp = BENCH_VENV / ".installed"
+    if not python.exists():
+        print(f"bench: creating {BENCH_VENV}", file=sys.stderr)
+        base = getattr(sys, "_base_executable", sys.executable)
+        subprocess.run([base, "-m", "venv", str(BENCH_VENV)], check=True)
+    if not stamp.exists() or stamp.stat().st_mtime < requirements.stat().st_mtime:
+        print(f"bench: installing {requirements.name} into {BENCH_VENV}", file=sys.stderr)
+        pip = [str(python), "-m", "pip", "install", "--quiet"]
+        subprocess.run([*pip, "--upgrade", "pip"], check=True)
+        subprocess.run([*pip, "-r", str(requirements)], check=True)
+        stamp.touch()
+    extra: list[str] = []
+    if "--fdigraph-bin" not in argv:
+        here = Path(sys.executable).parent / "fdigraph"
+        if here.exists():
+            extra = ["--fdigraph-bin", str(here)]
+    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *argv, *extra])
+
+
+# --------------------------------------------------------------------------- queries
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    kind: str  # "light" (sub-millisecond), "heavy" (evaluation-heavy) or "trivial"
+    text: str
+    form: str  # SELECT, ASK, CONSTRUCT, DESCRIBE
+
+    @property
+    def accept(self) -> str:
+        if self.form in ("CONSTRUCT", "DESCRIBE"):
+            return "application/n-triples"
+        return "application/sparql-results+json"
+
+
+def load_queries(folder: Path, only: set[str] | None = None) -> list[Query]:
+    queries = []
+    for path in sorted(folder.glob("*.rq")):
+        if only and path.stem not in only:
+            continue
+        text = path.read_text(encoding="utf-8")
+        kind = "heavy"
+        for line in text.splitlines():
+            if line.startswith("# kind:"):
+                kind = line.split(":", 1)[1].strip()
+        body = " ".join(
+            line for line in text.splitlines() if not line.lstrip().startswith(("#", "PREFIX"))
+        ).upper()
+        form = next(f for f in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") if f in body)
+        queries.append(Query(path.stem, kind, text, form))
+    order = {"trivial": 0, "light": 1, "heavy": 2}
+    return sorted(queries, key=lambda q: (order.get(q.kind, 3), q.name))
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+class RssSampler:
+    """Samples the summed RSS of a process tree in a thread; keeps the peak."""
+
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
+        import psutil
+
+        self._proc = psutil.Process(pid)
+        self._interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def sample(self) -> int:
+        import psutil
+
+        total = 0
+        try:
+            procs = [self._proc, *self._proc.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        for p in procs:
+            with contextlib.suppress(psutil.Error):
+                total += p.memory_info().rss
+        self.peak = max(self.peak, total)
+        return total
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self._interval):
+            self.sample()
+
+    def start(self) -> RssSampler:
+        self.sample()
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+
+_LIVE: dict[int, subprocess.Popen[bytes]] = {}
+
+
+def _kill_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM the process group we started, then SIGKILL it after ``grace`` seconds."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+    # workers left behind by a parent that died first
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    _LIVE.pop(proc.pid, None)
+
+
+def stop_all() -> None:
+    for proc in list(_LIVE.values()):
+        _kill_group(proc, grace=3)
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    stop_all()
+    raise SystemExit(128 + signum)
+
+
+# --------------------------------------------------------------------------- servers
+
+
+@dataclass
+class Server:
+    """One server under test: how to load a data file and how to serve it."""
+
+    name: str
+    path: str  # the SPARQL query endpoint's path
+    load_cmd: Callable[[Path, Path], list[str] | None]  # (data file, work dir) -> argv
+    serve_cmd: Callable[[Path, Path, int], list[str]]  # (data file, work dir, port) -> argv
+    env: dict[str, str] = field(default_factory=dict)
+    start_timeout: float = 120.0
+    proc: subprocess.Popen[bytes] | None = None
+    port: int = 0
+    log: Path | None = None
+    sampler: RssSampler | None = None
+    peak: int = 0  # peak RSS (bytes) over every start since the last reset
+
+    def load(self, data: Path, work: Path) -> float | None:
+        argv = self.load_cmd(data, work)
+        if argv is None:
+            return None
+        t0 = time.perf_counter()
+        log = work / f"{self.name}-load.log"
+        with log.open("wb") as fh:
+            done = subprocess.run(argv, stdout=fh, stderr=subprocess.STDOUT, timeout=1800)
+        if done.returncode != 0:
+            tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            raise RuntimeError(f"{self.name}: load failed ({done.returncode}):\n{tail}")
+        return time.perf_counter() - t0
+
+    def start(self, data: Path, work: Path) -> float:
+        """Start the server and wait until it answers ASK {}; return the seconds it took."""
+        self.port = free_port()
+        self.log = work / f"{self.name}-serve-{self.port}.log"
+        argv = self.serve_cmd(data, work, self.port)
+        env = {**os.environ, **self.env}
+        t0 = time.perf_counter()
+        with self.log.open("wb") as fh:
+            self.proc = subprocess.Popen(
+                argv, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
+        _LIVE[self.proc.pid] = self.proc
+        self.sampler = RssSampler(self.proc.pid).start()
+        deadline = t0 + self.start_timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited ({self.proc.returncode}): {self.tail()}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                status, _, body = self.request("ASK {}", "application/sparql-results+json", 5)
+                if status == 200:
+                    return time.perf_counter() - t0
+                if status not in (502, 503):
+                    raise RuntimeError(
+                        f"{self.name}: ASK {{}} at {self.path} answered {status}: {body[:300]!r}"
+                    )
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready after {self.start_timeout:.0f} s: {self.tail()}")
+
+    def tail(self) -> str:
+        if self.log and self.log.exists():
+            return self.log.read_text(encoding="utf-8", errors="replace")[-1500:]
+        return ""
+
+    def stop(self) -> None:
+        if self.sampler:
+            self.sampler.stop()
+            self.peak = max(self.peak, self.sampler.peak)
+        if self.proc is not None:
+            _kill_group(self.proc)
+            self.proc = None
+
+    def target(self, query: str) -> str:
+        return f"{self.path}?query={urllib.parse.quote(query, safe='')}"
+
+    def request(self, query: str, accept: str, timeout: float) -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            conn.request("GET", self.target(query), headers={"Accept": accept})
+            resp = conn.getresponse()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+        finally:
+            conn.close()
+
+
+def make_servers(args: argparse.Namespace) -> dict[str, Server]:
+    vbin = BENCH_VENV / "bin"
+    oxigraph = str(vbin / "oxigraph")
+    fdigraph = str(args.fdigraph_bin)
+    fd_env = {k: v for k, v in (e.split("=", 1) for e in args.fdigraph_env)}
+
+    def ox_load(data: Path, work: Path) -> list[str]:
+        loc = work / "oxigraph-store"
+        shutil.rmtree(loc, ignore_errors=True)
+        # load then optimize (compaction), as the oxigraph CLI advises for read workloads
+        return [
+            "sh",
+            "-c",
+            f"{oxigraph} load --location {loc} --file {data} && {oxigraph} optimize -l {loc}",
+        ]
+
+    def fd_load(data: Path, work: Path) -> list[str]:
+        store = work / "fdigraph-store"
+        return [fdigraph, "load", str(data), "--store", str(store)]
+
+    def fd_serve(data: Path, work: Path, port: int) -> list[str]:
+        argv = [fdigraph, "serve", "--host", HOST, "--port", str(port)]
+        argv += ["--store", str(work / "fdigraph-store")]
+        if args.fdigraph_workers:
+            argv += ["--workers", str(args.fdigraph_workers)]
+        return argv
+
+    return {
+        "fdigraph": Server("fdigraph", "/sparql", fd_load, fd_serve, env=fd_env, start_timeout=300),
+        "oxigraph": Server(
+            "oxigraph",
+            "/query",
+            ox_load,
+            lambda d, w, p: [
+                oxigraph,
+                "serve-read-only",
+                "--location",
+                str(w / "oxigraph-store"),
+                "--bind",
+                f"{HOST}:{p}",
+            ],
+        ),
+        "rdflib-endpoint": Server(
+            "rdflib-endpoint",
+            "/",  # its CLI serves the endpoint at the root
+            lambda d, w: None,  # it parses the file itself at start: start time = load time
+            lambda d, w, p: [
+                str(vbin / "rdflib-endpoint"),
+                "serve",
+                str(d),
+                "--host",
+                HOST,
+                "--port",
+                str(p),
+            ],
+            start_timeout=600,
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass(frozen=True)
+class Plan:
+    duration: float  # seconds of measurement per cell
+    warmup: float  # seconds of warm-up per cell
+    max_requests: int
+    budget: float  # seconds one request may take before it is a timeout
+
+
+def plan_for(size: int, quick: bool) -> Plan:
+    if quick:
+        return Plan(duration=0.7, warmup=0.2, max_requests=20_000, budget=10)
+    if size >= 1_000_000:
+        return Plan(duration=1.5, warmup=0.3, max_requests=20_000, budget=20)
+    return Plan(duration=2.0, warmup=0.4, max_requests=40_000, budget=10)
+
+
+def summarize_latencies(lat: list[float]) -> dict[str, float]:
+    from loadgen import percentile
+
+    if not lat:
+        return {}
+    return {
+        "p50_ms": percentile(lat, 50) * 1e3,
+        "p90_ms": percentile(lat, 90) * 1e3,
+        "p99_ms": percentile(lat, 99) * 1e3,
+        "mean_ms": sum(lat) / len(lat) * 1e3,
+        "max_ms": max(lat) * 1e3,
+    }
+
+
+def count_rows(query: Query, body: bytes) -> int | None:
+    try:
+        if query.form in ("CONSTRUCT", "DESCRIBE"):
+            return sum(1 for line in body.decode("utf-8").splitlines() if line.strip())
+        data = json.loads(body)
+        if "boolean" in data:
+            return int(bool(data["boolean"]))
+        return len(data["results"]["bindings"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def cold_suffix(token: str) -> Callable[[int], str]:
+    def suffix(i: int) -> str:
+        return urllib.parse.quote(f"\n# bench {token} {i}\n", safe="")
+
+    return suffix
+
+
+def run_cell(
+    server: Server, query: Query, mode: str, concurrency: int, plan: Plan
+) -> dict[str, Any]:
+    from loadgen import build_get, run_load
+
+    base = server.target(query.text)
+    headers = ""
+    if mode == "warm":
+        fixed = build_get(HOST, server.port, base, query.accept, headers)
+
+        def make(_i: int) -> bytes:
+            return fixed
+
+        warm_make = make
+    else:
+        suffix = cold_suffix(secrets.token_hex(4))
+
+        def make(i: int) -> bytes:
+            return build_get(HOST, server.port, base + suffix(i), query.accept, headers)
+
+        def warm_make(i: int) -> bytes:
+            return make(10_000_000 + i)
+
+    warm = run_load(
+        HOST,
+        server.port,
+        warm_make,
+        concurrency=concurrency,
+        duration=plan.warmup,
+        max_requests=max(concurrency, int(plan.max_requests * plan.warmup / plan.duration)),
+        timeout=plan.budget,
+    )
+    if warm.timeouts:
+        return {"status": "timeout", "note": f"warm-up request over {plan.budget:.0f} s"}
+    res = run_load(
+        HOST,
+        server.port,
+        make,
+        concurrency=concurrency,
+        duration=plan.duration,
+        max_requests=plan.max_requests,
+        timeout=plan.budget,
+    )
+    cell: dict[str, Any] = {
+        "status": "ok",
+        "requests": res.ok,
+        "wall_s": res.wall,
+        "qps": res.ok / res.wall if res.wall else 0.0,
+        "errors": res.errors,
+        "statuses": {str(k): v for k, v in res.statuses.items()},
+        "client_cpu_share": res.client_cpu / res.wall if res.wall else 0.0,
+        "client_us_per_req": res.client_cpu / max(1, res.ok + sum(res.errors.values())) * 1e6,
+        **summarize_latencies(res.latencies),
+    }
+    if res.timeouts:
+        cell["status"] = "timeout"
+        cell["note"] = f"a request took over {plan.budget:.0f} s"
+    elif not res.latencies:
+        cell["status"] = "error"
+    return cell
+
+
+def measure_server(
+    server: Server,
+    queries: list[Query],
+    data: Path,
+    work: Path,
+    plan: Plan,
+    modes: tuple[str, ...],
+    log: Callable[[str], None],
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"queries": {}}
+    server.peak = 0
+    load_s = server.load(data, work)
+    out["load_s"] = load_s
+    out["start_s"] = server.start(data, work)
+    assert server.sampler is not None
+    out["idle_rss_mb"] = server.sampler.sample() / 2**20
+    log(
+        f"  {server.name}: load {load_s or 0:.1f} s, start {out['start_s']:.1f} s, "
+        f"RSS {out['idle_rss_mb']:.0f} MB"
+    )
+    for query in queries:
+        qres: dict[str, Any] = {"kind": query.kind, "cells": {}}
+        out["queries"][query.name] = qres
+        # one verified answer first: status, rows, response headers, one-shot latency
+        t0 = time.perf_counter()
+        try:
+            status, headers, body = server.request(query.text, query.accept, plan.budget)
+        except TimeoutError:
+            qres["status"] = "timeout"
+            qres["note"] = f"first request took over {plan.budget:.0f} s"
+            log(f"    {query.name}: timeout (>{plan.budget:.0f} s); restarting {server.name}")
+            server.stop()
+            out.setdefault("restarts", 0)
+            out["restarts"] += 1
+            server.start(data, work)
+            continue
+        qres["first_ms"] = (time.perf_counter() - t0) * 1e3
+        qres["http_status"] = status
+        qres["rows"] = count_rows(query, body) if status == 200 else None
+        qres["headers"] = {
+            k: v
+            for k, v in headers.items()
+            if k in ("content-type", "cache-control", "etag", "x-cache", "age", "server")
+            or k.startswith("x-")
+        }
+        if status != 200:
+            qres["status"] = "error"
+            qres["note"] = body[:300].decode("utf-8", "replace")
+            log(f"    {query.name}: HTTP {status}: {qres['note'][:120]}")
+            continue
+        qres["status"] = "ok"
+        slow_c1: float | None = None
+        for mode in modes:
+            for conc in (1, 8):
+                key = f"{mode}-c{conc}"
+                if conc == 8 and slow_c1 is not None and slow_c1 * 8 > plan.budget:
+                    qres["cells"][key] = {
+                        "status": "skipped",
+                        "note": f"p50 {slow_c1:.1f} s at 1 client: 8 queued would pass "
+                        f"the {plan.budget:.0f} s budget",
+                    }
+                    continue
+                cell = run_cell(server, query, mode, conc, plan)
+                qres["cells"][key] = cell
+                if conc == 1 and "p50_ms" in cell:
+                    slow_c1 = cell["p50_ms"] / 1e3
+                log(
+                    f"    {query.name:13s} {key:8s} "
+                    + (
+                        f"{cell['qps']:9.1f} q/s  p50 {cell['p50_ms']:8.2f}  "
+                        f"p99 {cell['p99_ms']:8.2f} ms  client {cell['client_cpu_share']:.2f}"
+                        if "qps" in cell and cell.get("p50_ms") is not None
+                        else cell["status"] + " " + cell.get("note", "")
+                    )
+                    + (f"  errors {cell['errors']}" if cell.get("errors") else "")
+                )
+                if cell["status"] == "timeout":
+                    server.stop()
+                    out["restarts"] = out.get("restarts", 0) + 1
+                    server.start(data, work)
+    peak = max(server.peak, server.sampler.peak if server.sampler else 0)
+    out["peak_rss_mb"] = peak / 2**20
+    return out
+
+
+def client_ceiling(log: Callable[[str], None]) -> dict[str, Any]:
+    """Requests/s the load client reaches against a fixed-answer server."""
+    from loadgen import build_get, run_load
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(BENCH / "loadgen.py"), "--serve-fixed", str(port)],
+        start_new_session=True,
+    )
+    _LIVE[proc.pid] = proc
+    out: dict[str, Any] = {}
+    try:
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection((HOST, port), 1):
+                break
+            time.sleep(0.1)
+        req = build_get(HOST, port, "/sparql?query=ASK%20%7B%7D", "application/json")
+        for conc in (1, 8):
+            r = run_load(
+                HOST,
+                port,
+                lambda _i: req,
+                concurrency=conc,
+                duration=1.5,
+                max_requests=200_000,
+                timeout=5,
+            )
+            out[f"c{conc}"] = {
+                "qps": r.ok / r.wall,
+                "client_us_per_req": r.client_cpu / max(1, r.ok) * 1e6,
+                **summarize_latencies(r.latencies),
+            }
+            log(
+                f"  client ceiling c={conc}: {r.ok / r.wall:,.0f} req/s, "
+                f"{r.client_cpu / max(1, r.ok) * 1e6:.1f} µs client CPU per request"
+            )
+    finally:
+        _kill_group(proc, grace=2)
+    return out
+
+
+# --------------------------------------------------------------------------- environment
+
+
+def _version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"unavailable ({err})"
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[-1] if text else f"exit {done.returncode}"
+
+
+def environment(args: argparse.Namespace) -> dict[str, Any]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    import psutil
+
+    cpu = platform.processor()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    bench_pkgs = {}
+    for pkg in ("oxigraph", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi", "uvloop"):
+        try:
+            bench_pkgs[pkg] = version(pkg)
+        except PackageNotFoundError:
+            bench_pkgs[pkg] = None
+    fd_python = Path(args.fdigraph_bin).parent / "python"
+    probe = (
+        "import importlib.metadata as m, sys\n"
+        "for p in ('fdigraph','pyoxigraph','oxrdflib','rdflib','flask','gunicorn','waitress'):\n"
+        "    try: print(p, m.version(p))\n"
+        "    except m.PackageNotFoundError: print(p, None)\n"
+        "print('python', sys.version.split()[0])\n"
+    )
+    fd_pkgs: dict[str, str] = {}
+    if fd_python.exists():
+        done = subprocess.run(
+            [str(fd_python), "-c", probe], capture_output=True, text=True, timeout=60
+        )
+        for line in done.stdout.splitlines():
+            name, _, ver = line.partition(" ")
+            fd_pkgs[name] = ver
+    git = _version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "os": platform.platform(),
+        "python_bench": platform.python_version(),
+        "bench_venv": bench_pkgs,
+        "fdigraph_venv": fd_pkgs,
+        "oxigraph_cli": _version([str(BENCH_VENV / "bin" / "oxigraph"), "--version"]),
+        "git_head": git,
+        "fdigraph_env": args.fdigraph_env,
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _fmt_qps(cell: dict[str, Any] | None) -> str:
+    if not cell:
+        return "–"
+    if cell.get("status") != "ok" or "qps" not in cell:
+        return cell.get("status", "–")
+    return f"{cell['qps']:,.0f}" if cell["qps"] >= 100 else f"{cell['qps']:.1f}"
+
+
+def _fmt_lat(cell: dict[str, Any] | None) -> str:
+    if not cell or cell.get("status") != "ok" or "p50_ms" not in cell:
+        return "–"
+    return f"{cell['p50_ms']:.2f} / {cell['p99_ms']:.2f}"
+
+
+def _cell(results: dict[str, Any], size: str, server: str, query: str, key: str) -> Any:
+    try:
+        return results["sizes"][size]["servers"][server]["queries"][query]["cells"].get(key)
+    except KeyError:
+        return None
+
+
+def _ratio(a: Any, b: Any) -> float | None:
+    if not a or not b or a.get("status") != "ok" or b.get("status") != "ok":
+        return None
+    if not b.get("qps"):
+        return None
+    return float(a["qps"]) / float(b["qps"])
+
+
+def _fr(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def iter_queries(results: dict[str, Any], size: str) -> Iterator[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for srv in results["sizes"][size]["servers"].values():
+        for name, q in srv.get("queries", {}).items():
+            seen.setdefault(name, q.get("kind", "heavy"))
+    order = {"trivial": 0, "light": 1, "heavy": 2}
+    yield from sorted(seen.items(), key=lambda kv: (order.get(kv[1], 3), kv[0]))
+
+
+def report(results: dict[str, Any]) -> str:
+    """Markdown tables of one run (bench/results/<mode>.md)."""
+    lines: list[str] = []
+    env = results["environment"]
+    lines += [
+        f"# Benchmark results ({results['mode']} run, {results['started']})",
+        "",
+        f"Machine: {env['cpu']}, {env['cores']} cores, {env['memory_gb']} GB. "
+        f"Commit {env['git_head']}.",
+        "",
+        "Throughput in queries/s; latency p50 / p99 in ms; ratios are fdigraph's q/s over "
+        "the peer's at the same concurrency (c1 = 1 client, c8 = 8 clients). Cold: every "
+        "request differs (a trailing comment), so no cache can answer; warm: the same "
+        "request repeated.",
+        "",
+    ]
+    ceiling = results.get("client_ceiling", {})
+    if ceiling:
+        lines.append(
+            "Load client ceiling (fixed-answer server): "
+            + ", ".join(f"{k}: {v['qps']:,.0f} req/s" for k, v in ceiling.items())
+            + "."
+        )
+        lines.append("")
+    for size, sres in results["sizes"].items():
+        lines.append(f"## {int(size):,} triples ({sres.get('triples', '?')} in the file)")
+        lines.append("")
+        lines.append("| server | load s | start s | idle RSS MB | peak RSS MB | restarts |")
+        lines.append("| --- | --- | --- | --- | --- | --- |")
+        for name, srv in sres["servers"].items():
+            if "error" in srv:
+                lines.append(f"| {name} | failed: {srv['error'][:80]} | | | | |")
+                continue
+            load = srv.get("load_s")
+            lines.append(
+                f"| {name} | {'–' if load is None else f'{load:.1f}'} | {srv['start_s']:.1f} | "
+                f"{srv['idle_rss_mb']:.0f} | {srv.get('peak_rss_mb') or 0:.0f} | "
+                f"{srv.get('restarts', 0)} |"
+            )
+        lines.append("")
+        servers = list(sres["servers"])
+        for conc in (1, 8):
+            head = ["query", "kind"]
+            for s in servers:
+                head += [f"{s} cold q/s", f"{s} cold p50/p99"]
+            if "fdigraph" in servers:
+                head += ["fdigraph warm q/s", "fdigraph warm p50/p99"]
+            if "oxigraph" in servers:
+                head += ["oxigraph warm q/s"]
+            if "fdigraph" in servers and "oxigraph" in servers:
+                head += ["cold ratio vs oxigraph", "warm ratio vs oxigraph"]
+            if "fdigraph" in servers and "rdflib-endpoint" in servers:
+                head += ["cold ratio vs rdflib-endpoint"]
+            lines.append(f"### {conc} client{'s' if conc > 1 else ''}")
+            lines.append("")
+            lines.append("| " + " | ".join(head) + " |")
+            lines.append("|" + " --- |" * len(head))
+            for qname, kind in iter_queries(results, size):
+                row = [qname, kind]
+                for s in servers:
+                    c = _cell(results, size, s, qname, f"cold-c{conc}")
+                    if c is None:
+                        st = results["sizes"][size]["servers"][s].get("queries", {}).get(qname)
+                        row += [st.get("status", "–") if st else "–", "–"]
+                    else:
+                        row += [_fmt_qps(c), _fmt_lat(c)]
+                fw = _cell(results, size, "fdigraph", qname, f"warm-c{conc}")
+                if "fdigraph" in servers:
+                    row += [_fmt_qps(fw), _fmt_lat(fw)]
+                ow = _cell(results, size, "oxigraph", qname, f"warm-c{conc}")
+                if "oxigraph" in servers:
+                    row += [_fmt_qps(ow)]
+                fc = _cell(results, size, "fdigraph", qname, f"cold-c{conc}")
+                oc = _cell(results, size, "oxigraph", qname, f"cold-c{conc}")
+                if "fdigraph" in servers and "oxigraph" in servers:
+                    row += [_fr(_ratio(fc, oc)), _fr(_ratio(fw, ow))]
+                if "fdigraph" in servers and "rdflib-endpoint" in servers:
+                    rc = _cell(results, size, "rdflib-endpoint", qname, f"cold-c{conc}")
+                    row += [
+                        _fr(_ratio(fc, rc))
+                        if rc and rc.get("status") == "ok"
+                        else ("fdigraph only" if fc and fc.get("status") == "ok" and rc else "–")
+                    ]
+                lines.append("| " + " | ".join(row) + " |")
+            lines.append("")
+        lines += rows_check(results, size)
+    lines += targets(results)
+    return "\n".join(lines) + "\n"
+
+
+def rows_check(results: dict[str, Any], size: str) -> list[str]:
+    """Do the servers agree on the number of result rows?"""
+    bad = []
+    for qname, _kind in iter_queries(results, size):
+        rows = {
+            s: srv["queries"][qname].get("rows")
+            for s, srv in results["sizes"][size]["servers"].items()
+            if qname in srv.get("queries", {}) and srv["queries"][qname].get("rows") is not None
+        }
+        if len(set(rows.values())) > 1:
+            bad.append(f"{qname}: " + ", ".join(f"{s} {n}" for s, n in rows.items()))
+    if not bad:
+        return ["Result rows agree across servers on every query.", ""]
+    return ["Result rows differ: " + "; ".join(bad) + ".", ""]
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """The issue's targets, checked against this run."""
+    out = ["## Targets (issue 3, item 6)", ""]
+    for size in results["sizes"]:
+        servers = results["sizes"][size]["servers"]
+        if "fdigraph" not in servers or "queries" not in servers["fdigraph"]:
+            continue
+        out.append(f"### {int(size):,} triples")
+        out.append("")
+        out.append("| target | query | c1 | c8 | met |")
+        out.append("| --- | --- | --- | --- | --- |")
+        for qname, kind in iter_queries(results, size):
+            checks: list[tuple[str, float | None, float | None, float]] = []
+            if "oxigraph" in servers and kind != "trivial":
+                need = 1.0 if kind == "heavy" else 0.5
+                checks.append(
+                    (
+                        f"cold ≥ {need:g}× oxigraph",
+                        *(
+                            _ratio(
+                                _cell(results, size, "fdigraph", qname, f"cold-c{c}"),
+                                _cell(results, size, "oxigraph", qname, f"cold-c{c}"),
+                            )
+                            for c in (1, 8)
+                        ),
+                        need,
+                    )
+                )
+                checks.append(
+                    (
+                        "warm ≥ 2× oxigraph",
+                        *(
+                            _ratio(
+                                _cell(results, size, "fdigraph", qname, f"warm-c{c}"),
+                                _cell(results, size, "oxigraph", qname, f"warm-c{c}"),
+                            )
+                            for c in (1, 8)
+                        ),
+                        2.0,
+                    )
+                )
+            if "rdflib-endpoint" in servers and kind != "trivial":
+                r = []
+                for c in (1, 8):
+                    fc = _cell(results, size, "fdigraph", qname, f"cold-c{c}")
+                    rc = _cell(results, size, "rdflib-endpoint", qname, f"cold-c{c}")
+                    if fc and fc.get("status") == "ok" and (rc is None or rc.get("status") != "ok"):
+                        r.append(float("inf"))  # rdflib timed out or was skipped
+                    else:
+                        r.append(_ratio(fc, rc))  # type: ignore[arg-type]
+                checks.append(("cold > rdflib-endpoint", r[0], r[1], 1.0))
+            if kind == "trivial":
+                vals = [
+                    (_cell(results, size, "fdigraph", qname, f"cold-c{c}") or {}).get("qps")
+                    for c in (1, 8)
+                ]
+                checks.append(("≥ 2,000 q/s", vals[0], vals[1], 2000.0))
+            p = []
+            for c in (1, 8):
+                cell = _cell(results, size, "fdigraph", qname, f"cold-c{c}") or {}
+                p.append(cell["p99_ms"] / cell["p50_ms"] if cell.get("p50_ms") else None)
+            # p99 < 4 x p50: shown as the ratio, met when below 4
+            checks.append(("cold p99/p50 < 4", p[0], p[1], -4.0))
+            for label, a, b, need in checks:
+                vals = [v for v in (a, b) if v is not None]
+                if need < 0:
+                    met = bool(vals) and all(v < -need for v in vals)
+                else:
+                    met = bool(vals) and all(v >= need for v in vals)
+                    if label.startswith("cold >"):
+                        met = bool(vals) and all(v > need for v in vals)
+                fa = "∞" if a == float("inf") else _fr(a) if need < 1000 else _fq(a)
+                fb = "∞" if b == float("inf") else _fr(b) if need < 1000 else _fq(b)
+                out.append(f"| {label} | {qname} | {fa} | {fb} | {'yes' if met else 'NO'} |")
+        out.append("")
+    return out
+
+
+def _fq(x: float | None) -> str:
+    return "–" if x is None else f"{x:,.0f}"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="fdigraph SPARQL benchmark")
+    p.add_argument("--quick", action="store_true", help="10k triples only, short cells")
+    p.add_argument("--sizes", default="", help="comma-separated triple counts")
+    p.add_argument("--servers", default=",".join(SERVERS), help="comma-separated servers")
+    p.add_argument("--queries", default="", help="comma-separated query names (default all)")
+    p.add_argument("--modes", default="cold,warm")
+    p.add_argument("--fdigraph-bin", default=str(ROOT / ".venv" / "bin" / "fdigraph"))
+    p.add_argument("--fdigraph-workers", type=int, default=0, help="--workers for serve")
+    p.add_argument(
+        "--fdigraph-env", action="append", default=[], help="NAME=VALUE for fdigraph serve"
+    )
+    p.add_argument("--out", default="", help="results name (default: quick or full)")
+    p.add_argument("--work", type=Path, default=BENCH / "work", help="stores and logs")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ensure_bench_venv(argv)
+    args = parse_args(argv)
+    sys.path.insert(0, str(BENCH))
+    import generate
+
+    sizes = [int(s) for s in args.sizes.split(",") if s] or (
+        [10_000] if args.quick else list(SIZES)
+    )
+    wanted = [s for s in args.servers.split(",") if s]
+    only = {q for q in args.queries.split(",") if q} or None
+    queries = load_queries(BENCH / "queries", only)
+    modes = tuple(m for m in args.modes.split(",") if m)
+    name = args.out or ("quick" if args.quick else "full")
+    results_dir = BENCH / "results"
+    results_dir.mkdir(exist_ok=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    servers = make_servers(args)
+    results: dict[str, Any] = {
+        "mode": name,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "environment": environment(args),
+        "queries": {q.name: {"kind": q.kind, "form": q.form} for q in queries},
+        "sizes": {},
+    }
+    t_start = time.perf_counter()
+    try:
+        log("client ceiling:")
+        results["client_ceiling"] = client_ceiling(log)
+        for size in sizes:
+            data = BENCH / "data" / f"fdi-{size}.nt"
+            if not data.exists():
+                log(f"generating {data.name}")
+                generate.write(size, data)
+            triples = sum(1 for _ in data.open("rb"))
+            digest = hashlib.sha256(data.read_bytes()).hexdigest()[:16]
+            plan = plan_for(size, args.quick)
+            sres: dict[str, Any] = {
+                "triples": triples,
+                "sha256_16": digest,
+                "plan": plan.__dict__,
+                "servers": {},
+            }
+            results["sizes"][str(size)] = sres
+            log(f"{size:,} triples ({triples} lines, {data.name}):")
+            work = args.work / str(size)
+            work.mkdir(parents=True, exist_ok=True)
+            for sname in wanted:
+                server = servers[sname]
+                srv_modes = modes
+                try:
+                    sres["servers"][sname] = measure_server(
+                        server, queries, data, work, plan, srv_modes, log
+                    )
+                except Exception as err:  # record and go on with the next server
+                    log(f"  {sname} failed: {err}")
+                    sres["servers"][sname] = {"error": str(err)[:2000]}
+                finally:
+                    server.stop()
+                _write(results, results_dir, name, t_start)
+    finally:
+        stop_all()
+        _write(results, results_dir, name, t_start)
+    log(f"results: {results_dir / (name + '.json')}, {results_dir / (name + '.md')}")
+    return 0
+
+
+def _write(results: dict[str, Any], folder: Path, name: str, t_start: float) -> None:
+    results["elapsed_s"] = time.perf_counter() - t_start
+    tmp = folder / f"{name}.json.tmp"
+    tmp.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(folder / f"{name}.json")
+    try:
+        (folder / f"{name}.md").write_text(report(results), encoding="utf-8")
+    except Exception as err:  # a report bug must not lose the raw results
+        print(f"report failed: {err!r}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
