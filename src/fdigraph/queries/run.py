@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
-from fdigraph.errors import QueryParamError
+from fdigraph.errors import QueryError, QueryParamError
 from fdigraph.queries.catalogue import SavedQuery
 from fdigraph.queries.remote import Endpoint
 from fdigraph.queries.text import with_values
@@ -84,7 +84,10 @@ def run(graph: Graph, query: SavedQuery, raw: Raw, *, base_iri: str) -> Result:
     for name, term, cls in _class_checks(query, bound):
         if not graph.query(with_values(RDF_TYPE_OF, ["value", "class"], [(term, cls)])).askAnswer:
             raise _not_of_class(name, term, cls)
-    return graph.query(text)
+    try:
+        return graph.query(text)
+    except SyntaxError as err:  # Oxigraph's parser reports a malformed query this way
+        raise QueryError(f"query {query.name!r} is not valid SPARQL: {err}") from None
 
 
 def run_remote(endpoint: Endpoint, query: SavedQuery, raw: Raw, *, base_iri: str) -> Result:
