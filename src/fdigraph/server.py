@@ -1,0 +1,84 @@
+"""Serving for real: gunicorn, with a time limit that stops runaway queries.
+
+Workers are forked from an arbiter that has already built the app (``preload_app``),
+so with IN_MEMORY the store is copied into memory once and shared copy-on-write;
+without it each worker opens the on-disk store read-only after the fork. Each worker
+handles one request at a time and evaluates the query in a helper thread. A query
+that passes QUERY_TIMEOUT is answered 503 and marks its worker poisoned; the
+``post_request`` hook below then ends that worker right after the answer is sent,
+which kills the evaluation with it, and the arbiter forks a fresh worker while the
+others keep serving. (pyoxigraph offers no way to cancel a query in-process.)
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from fdigraph.web.errors import POISONED
+
+ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+
+def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> None:
+    """End a worker whose query ran past the limit, once its 503 has been sent."""
+    if not environ.get(POISONED):
+        return
+    worker.log.warning("worker %s stops: a query ran past the time limit", os.getpid())
+    sock = environ.get("gunicorn.socket")
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+    os._exit(0)  # a clean exit code: the arbiter just forks a replacement
+
+
+class Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from Python, over ``fdigraph.web.create_app(overrides)``."""
+
+    def __init__(self, overrides: Mapping[str, Any], options: Mapping[str, Any]) -> None:
+        self.overrides = dict(overrides)
+        self.options = dict(options)
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from fdigraph.web import create_app
+
+        return create_app(self.overrides)
+
+
+def options(
+    *, host: str, port: int, workers: int, timeout: float, worker_class: str = "sync"
+) -> dict[str, Any]:
+    """gunicorn settings for ``fdigraph serve``."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": worker_class,
+        "threads": 1,
+        "preload_app": True,
+        # gunicorn's own watchdog only catches a worker stuck outside a query.
+        "timeout": int(timeout) + 30,
+        "graceful_timeout": int(timeout) + 5,
+        "keepalive": 5,
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "errorlog": "-",
+        "post_request": post_request,
+        "proc_name": "fdigraph",
+        "control_socket_disable": True,
+    }
+
+
+def serve(overrides: Mapping[str, Any], **kwargs: Any) -> None:
+    """Run gunicorn in the foreground until SIGTERM or SIGINT (both graceful)."""
+    Server(overrides, options(**kwargs)).run()

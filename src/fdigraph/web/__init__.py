@@ -1,0 +1,96 @@
+"""The web application: ``create_app(test_config=None)``, as in Flask's flaskr.
+
+Settings come from the defaults, then ``FDIGRAPH_*`` variables, then ``test_config``
+(which may also hold plain Flask keys such as ``TESTING``). Importing this package
+opens nothing; ``create_app`` opens the built store read-only.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+
+from fdigraph import config
+from fdigraph.web import errors, meta, sparql
+from fdigraph.web.cache import ResponseCache
+from fdigraph.web.engine import LRU, Engine
+
+GZIP_MIN = 1024  # smaller bodies are not worth compressing
+CACHE_BYTES = 64 * 1024 * 1024
+_COMPRESSIBLE = ("text/", "application/")
+EXPOSED = "ETag, Fdigraph-Truncated, Content-Length, Content-Encoding"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app over the store at STORE_PATH (default ``dist/store``)."""
+    app = Flask(__name__)
+    extra = dict(test_config or {})
+    flask_only = {k: extra.pop(k) for k in list(extra) if k not in config.DEFAULTS}
+    settings = config.load(**extra)
+    app.config.update(settings)
+    app.config.update(flask_only)
+    app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_REQUEST_BYTES"])
+    store_path = config.resolve_path(settings, "STORE_PATH")
+    app.extensions["fdigraph"] = Engine.open(settings, store_path)
+    size = int(settings["CACHE_SIZE"])
+    app.extensions["fdigraph.results"] = LRU(size, CACHE_BYTES)
+
+    errors.register(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(meta.bp)
+    app.after_request(_finish)
+    app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
+        app.wsgi_app, LRU(size, CACHE_BYTES), frozenset({"/sparql"})
+    )
+    return app
+
+
+def _finish(response: Response) -> Response:
+    """CORS on every response (errors and preflights too), Vary, and gzip."""
+    from flask import current_app
+
+    origins = str(current_app.config["CORS_ORIGINS"]).split()
+    headers = response.headers
+    vary = [v.strip() for v in headers.get("Vary", "").split(",") if v.strip()]
+    if "*" in origins:
+        headers["Access-Control-Allow-Origin"] = "*"
+    else:
+        vary.append("Origin")
+        if request.origin in origins:
+            headers["Access-Control-Allow-Origin"] = request.origin
+    headers["Access-Control-Expose-Headers"] = EXPOSED
+    if request.method == "OPTIONS":
+        headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = (
+            request.headers.get("Access-Control-Request-Headers")
+            or "Accept, Content-Type, If-None-Match"
+        )
+        headers["Access-Control-Max-Age"] = "86400"
+    if request.path == "/sparql" or request.path.startswith("/.well-known/"):
+        vary.append("Accept")
+    if _gzip(response):
+        vary.append("Accept-Encoding")
+    if vary:
+        headers["Vary"] = ", ".join(dict.fromkeys(vary))
+    return response
+
+
+def _gzip(response: Response) -> bool:
+    """Compress a large body when the client accepts gzip; whether the body may vary."""
+    if (
+        response.direct_passthrough
+        or response.status_code != 200
+        or "Content-Encoding" in response.headers
+        or not (response.mimetype or "").startswith(_COMPRESSIBLE)
+    ):
+        return False
+    body = response.get_data()
+    if len(body) < GZIP_MIN:
+        return False
+    if request.accept_encodings["gzip"] > 0:
+        response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
+        response.headers["Content-Encoding"] = "gzip"
+    return True

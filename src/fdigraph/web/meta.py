@@ -1,0 +1,84 @@
+"""About the service: ``/health`` and the VoID description at ``/.well-known/void``."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from fdigraph import protocol, void
+from fdigraph.web.engine import Engine
+
+bp = Blueprint("meta", __name__)
+_lock = threading.Lock()
+
+
+def _engine() -> Engine:
+    found: Engine = current_app.extensions["fdigraph"]
+    return found
+
+
+@bp.route("/health")
+def health() -> Response:
+    """Whether the store is open, how many triples it holds and which build it is."""
+    eng = _engine()
+    status = 200
+    body: dict[str, object] = {
+        "ok": True,
+        "status": 200,
+        "store": "open",
+        "in_memory": eng.in_memory,
+        "build": eng.info.build,
+        "triples": eng.info.triples,
+        "graphs": list(eng.info.graphs),
+    }
+    try:
+        eng.store()
+    except Exception as err:  # report, never crash the health check
+        status = 503
+        body.update(ok=False, status=status, store=f"unavailable: {err}")
+    response = Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _void_triples() -> list[ox.Triple]:
+    """dist/void.ttl when it describes the served build, else computed once per worker."""
+    cached: list[ox.Triple] | None = current_app.extensions.get("fdigraph.void")
+    if cached is not None:
+        return cached
+    with _lock:
+        eng = _engine()
+        base = eng.info.base_iri or current_app.config["BASE_IRI"]
+        built = Path(eng.path).parent / "void.ttl"
+        triples: list[ox.Triple] = []
+        if built.is_file():
+            quads = list(ox.parse(path=str(built), format=ox.RdfFormat.TURTLE))
+            if any(q.object == ox.Literal(eng.info.build) for q in quads):
+                endpoint = ox.NamedNode(void.VOID + "sparqlEndpoint")
+                triples = [q.triple for q in quads if q.predicate != endpoint]
+        if not triples:
+            triples = void.void_triples(
+                eng.store(), base_iri=base, build=eng.info.build, endpoint=None
+            )
+        current_app.extensions["fdigraph.void"] = triples
+        return triples
+
+
+@bp.route("/.well-known/void")
+def well_known_void() -> BaseResponse:
+    """VoID of the dataset, with this server's SPARQL endpoint added."""
+    fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
+    eng = _engine()
+    triples = list(_void_triples())
+    dataset = void.dataset_iri(eng.info.base_iri or current_app.config["BASE_IRI"])
+    endpoint = ox.NamedNode(request.host_url + "sparql")
+    triples.insert(1, ox.Triple(dataset, ox.NamedNode(void.VOID + "sparqlEndpoint"), endpoint))
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["ETag"] = eng.etag(("void", fmt.name, request.host_url))
+    return response.make_conditional(request)

@@ -1,0 +1,92 @@
+"""The SPARQL 1.1 Protocol endpoint: ``/sparql`` for queries, ``/update`` refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from fdigraph import protocol, void
+from fdigraph.errors import ReadOnly
+from fdigraph.web.cache import CACHEABLE
+from fdigraph.web.engine import LRU, Engine
+
+bp = Blueprint("sparql", __name__)
+TRUNCATED = "Fdigraph-Truncated"
+_FORMAT_IRIS = {
+    "json": "SPARQL_Results_JSON",
+    "xml": "SPARQL_Results_XML",
+    "csv": "SPARQL_Results_CSV",
+    "tsv": "SPARQL_Results_TSV",
+    "turtle": "Turtle",
+    "ntriples": "N-Triples",
+    "jsonld": "JSON-LD",
+    "rdfxml": "RDF_XML",
+    "nquads": "N-Quads",
+    "trig": "TriG",
+}
+
+
+def engine() -> Engine:
+    found: Engine = current_app.extensions["fdigraph"]
+    return found
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> BaseResponse:
+    """Answer a query (GET, POST form, POST sparql-query) or describe the service."""
+    settings = current_app.config
+    op = protocol.parse_request(
+        request.method, request.query_string, request.content_type, request.get_data()
+    )
+    if op is None:
+        return service_description()
+    shape = protocol.inspect_query(
+        op.query,
+        max_length=settings["MAX_QUERY_LENGTH"],
+        max_nesting=settings["MAX_NESTING"],
+        allowlist=settings["SERVICE_ALLOWLIST"].split(),
+    )
+    fmt = protocol.negotiate(request.headers.get("Accept"), shape.kind, op.format)
+    base = request.base_url
+    key = (op.query, op.default_graphs, op.named_graphs, fmt.name, base)
+    eng = engine()
+    etag = eng.etag(key)
+    known: LRU = current_app.extensions["fdigraph.results"]
+    answer = known.get(key)
+    if answer is None:
+        answer = eng.evaluate(op, shape, fmt, base)
+        known.put(key, answer, len(answer.body))
+    response = Response(answer.body, content_type=fmt.content_type)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = "public, no-cache"
+    if answer.truncated:
+        response.headers[TRUNCATED] = f"rows={eng.max_rows}"
+    request.environ[CACHEABLE] = True
+    return response.make_conditional(request)
+
+
+def service_description() -> BaseResponse:
+    """SPARQL 1.1 Service Description, in an RDF format chosen by Accept."""
+    fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
+    eng = engine()
+    settings = current_app.config
+    triples = void.service_description(
+        request.base_url,
+        dataset=void.dataset_iri(eng.info.base_iri or settings["BASE_IRI"]),
+        result_formats=[_FORMAT_IRIS[f.name] for f in protocol.FORMATS],
+        void_url=request.host_url + ".well-known/void",
+        federation=bool(settings["SERVICE_ALLOWLIST"].split()),
+    )
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["ETag"] = eng.etag(("sd", fmt.name, request.base_url))
+    return response.make_conditional(request)
+
+
+@bp.route("/update", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+def update() -> Any:
+    """Updates are refused on every route; this one says so plainly."""
+    raise ReadOnly("this endpoint is read-only: SPARQL updates are not accepted")
