@@ -388,6 +388,34 @@ def count_rows(query: Query, body: bytes) -> int | None:
         return None
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its live children."""
+    import psutil
+
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+def system_busy() -> float:
+    """CPU seconds the whole machine has been busy (all cores), from /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0
+    ticks = [int(x) for x in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def cold_suffix(token: str) -> Callable[[int], str]:
     def suffix(i: int) -> str:
         return urllib.parse.quote(f"\n# bench {token} {i}\n", safe="")
@@ -429,6 +457,8 @@ def run_cell(
     )
     if warm.timeouts:
         return {"status": "timeout", "note": f"warm-up request over {plan.budget:.0f} s"}
+    pid = server.proc.pid if server.proc else 0
+    cpu0, busy0 = tree_cpu(pid), system_busy()
     res = run_load(
         HOST,
         server.port,
@@ -438,6 +468,8 @@ def run_cell(
         max_requests=plan.max_requests,
         timeout=plan.budget,
     )
+    server_cpu = tree_cpu(pid) - cpu0
+    busy = system_busy() - busy0
     cell: dict[str, Any] = {
         "status": "ok",
         "requests": res.ok,
@@ -447,6 +479,12 @@ def run_cell(
         "statuses": {str(k): v for k, v in res.statuses.items()},
         "client_cpu_share": res.client_cpu / res.wall if res.wall else 0.0,
         "client_us_per_req": res.client_cpu / max(1, res.ok + sum(res.errors.values())) * 1e6,
+        "server_cpu_share": server_cpu / res.wall if res.wall else 0.0,
+        "server_cpu_ms_per_req": server_cpu / max(1, res.ok) * 1e3,
+        # CPU used by neither the server nor this client (other work on the machine)
+        "foreign_cpu_share": max(0.0, busy - server_cpu - res.client_cpu) / res.wall
+        if res.wall
+        else 0.0,
         **summarize_latencies(res.latencies),
     }
     if res.timeouts:
@@ -455,6 +493,40 @@ def run_cell(
     elif not res.latencies:
         cell["status"] = "error"
     return cell
+
+
+NOISE = 0.25  # cores used by other work during a cell above which it is measured again
+_noise_budget = [180.0]  # seconds of re-measuring allowed in one run
+
+
+def measure_quietly(
+    server: Server, query: Query, mode: str, conc: int, plan: Plan, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Measure a cell; when other work on the machine took CPU meanwhile, try again.
+
+    Keeps the quietest of at most three attempts, within a run-wide time budget, and
+    records how many attempts were made and how noisy the kept one was.
+    """
+    best: dict[str, Any] | None = None
+    for attempt in range(1, 4):
+        t0 = time.perf_counter()
+        cell = run_cell(server, query, mode, conc, plan)
+        cell["attempts"] = attempt
+        if best is None or cell.get("foreign_cpu_share", 0) < best.get("foreign_cpu_share", 0):
+            best = cell
+        if cell["status"] != "ok" or cell.get("foreign_cpu_share", 0) <= NOISE:
+            break
+        if _noise_budget[0] <= 0:
+            break
+        log(
+            f"    ({query.name} {mode}-c{conc}: {cell['foreign_cpu_share']:.2f} cores busy "
+            "elsewhere, measuring again)"
+        )
+        time.sleep(1.0)
+        _noise_budget[0] -= time.perf_counter() - t0 + 1.0
+    assert best is not None
+    best["attempts"] = cell["attempts"]
+    return best
 
 
 def measure_server(
@@ -519,7 +591,7 @@ def measure_server(
                         f"the {plan.budget:.0f} s budget",
                     }
                     continue
-                cell = run_cell(server, query, mode, conc, plan)
+                cell = measure_quietly(server, query, mode, conc, plan, log)
                 qres["cells"][key] = cell
                 if conc == 1 and "p50_ms" in cell:
                     slow_c1 = cell["p50_ms"] / 1e3
@@ -527,7 +599,8 @@ def measure_server(
                     f"    {query.name:13s} {key:8s} "
                     + (
                         f"{cell['qps']:9.1f} q/s  p50 {cell['p50_ms']:8.2f}  "
-                        f"p99 {cell['p99_ms']:8.2f} ms  client {cell['client_cpu_share']:.2f}"
+                        f"p99 {cell['p99_ms']:8.2f} ms  cpu srv {cell['server_cpu_share']:.2f} "
+                        f"cli {cell['client_cpu_share']:.2f} other {cell['foreign_cpu_share']:.2f}"
                         if "qps" in cell and cell.get("p50_ms") is not None
                         else cell["status"] + " " + cell.get("note", "")
                     )
@@ -774,9 +847,41 @@ def report(results: dict[str, Any]) -> str:
                     ]
                 lines.append("| " + " | ".join(row) + " |")
             lines.append("")
+        lines += cpu_table(results, size, servers)
         lines += rows_check(results, size)
     lines += targets(results)
     return "\n".join(lines) + "\n"
+
+
+def cpu_table(results: dict[str, Any], size: str, servers: list[str]) -> list[str]:
+    """Server CPU per request (less sensitive to other load than q/s) and noise."""
+    out = [
+        "Server CPU time per request, ms (cold, 1 client; warm for fdigraph in brackets), "
+        "and the most CPU other work on the machine took during a kept cell (cores):",
+        "",
+        "| query | " + " | ".join(servers) + " |",
+        "|" + " --- |" * (len(servers) + 1),
+    ]
+    noise: dict[str, float] = {}
+    for qname, _kind in iter_queries(results, size):
+        row = [qname]
+        for s in servers:
+            c = _cell(results, size, s, qname, "cold-c1") or {}
+            text = f"{c['server_cpu_ms_per_req']:.3f}" if "server_cpu_ms_per_req" in c else "–"
+            if s == "fdigraph":
+                w = _cell(results, size, s, qname, "warm-c1") or {}
+                if "server_cpu_ms_per_req" in w:
+                    text += f" ({w['server_cpu_ms_per_req']:.3f})"
+            row.append(text)
+            for key in ("cold-c1", "cold-c8", "warm-c1", "warm-c8"):
+                cell = _cell(results, size, s, qname, key) or {}
+                noise[s] = max(noise.get(s, 0.0), float(cell.get("foreign_cpu_share", 0.0)))
+        out.append("| " + " | ".join(row) + " |")
+    out.append(
+        "| other work (max cores) | " + " | ".join(f"{noise.get(s, 0):.2f}" for s in servers) + " |"
+    )
+    out.append("")
+    return out
 
 
 def rows_check(results: dict[str, Any], size: str) -> list[str]:
