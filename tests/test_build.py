@@ -142,3 +142,14 @@ def test_load_any_rdf_into_a_store(tmp_path: Path, runner: CliRunner) -> None:
     failed = runner.invoke(main, ["load", str(bad), "--store", str(tmp_path / "s2")])
     assert failed.exit_code == 1 and "bad.ttl" in failed.output
     assert not (tmp_path / "s2").exists()
+
+
+def test_saved_queries_are_published_in_the_store(built: BuildResult) -> None:
+    opened = store.open_read_only(built.store_path)
+    graph = ox.NamedNode("https://fdigraph.example/.well-known/sparql-examples")
+    result = opened.query(
+        "SELECT (COUNT(?q) AS ?n) WHERE { ?q a <http://www.w3.org/ns/shacl#SPARQLExecutable> }",
+        default_graph=graph,
+    )
+    assert isinstance(result, ox.QuerySolutions)
+    assert int(next(iter(result))["n"].value) >= 15

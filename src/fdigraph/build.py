@@ -21,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDFS
 
 from fdigraph import config, mapping, sources, store
@@ -39,6 +40,7 @@ class Assembled:
     data: Graph
     ontology: Graph
     shapes: Graph
+    examples: Graph
     fact_sets: tuple[F.FactSet, ...]
     mint: Minter
 
@@ -59,7 +61,17 @@ def assemble(values: Mapping[str, Any]) -> Assembled:
     ontology, shapes = load_shapes(config.resolve_path(values, "ONTOLOGY_DIR"))
     mint = Minter(str(values["BASE_IRI"]))
     graph = mapping.to_graph(reference, fact_sets, mint, measure_labels(ontology), place_quotes)
-    return Assembled(graph, ontology, shapes, fact_sets, mint)
+    return Assembled(graph, ontology, shapes, examples(values), fact_sets, mint)
+
+
+def examples(values: Mapping[str, Any]) -> Graph:
+    """The saved queries as SHACL SPARQL executables, with blank nodes labelled canonically."""
+    from fdigraph.queries.catalogue import load
+    from fdigraph.queries.publish import as_graph
+
+    base = str(values["BASE_IRI"])
+    published = as_graph(load(config.resolve_path(values, "QUERIES_DIR")).values(), base)
+    return to_canonical_graph(published)
 
 
 def measure_labels(ontology: Graph) -> dict[str, F.Labels]:
@@ -85,6 +97,11 @@ def _sorted_lines(graph: Graph, fmt: str) -> bytes:
     text = graph.serialize(format=fmt, encoding="utf-8")
     lines = sorted({line for line in text.splitlines() if line.strip()})
     return b"\n".join(lines) + b"\n"
+
+
+def examples_graph(assembled: Assembled) -> URIRef:
+    """Where the saved queries live in the store: ``<base>.well-known/sparql-examples``."""
+    return URIRef(assembled.mint.base + ".well-known/sparql-examples")
 
 
 def _in_graph(ntriples: bytes, graph: URIRef) -> list[bytes]:
@@ -133,10 +150,13 @@ def render(assembled: Assembled) -> dict[str, bytes]:
         whole.add(triple)
     for triple in sorted(assembled.ontology):
         whole.add(triple)
+    for triple in sorted(assembled.examples):
+        whole.add(triple)
     ntriples = _sorted_lines(whole, "nt")
     nquads = sorted(
         _in_graph(_sorted_lines(assembled.data, "nt"), assembled.mint.graph("data"))
         + _in_graph(_sorted_lines(assembled.ontology, "nt"), assembled.mint.graph("ontology"))
+        + _in_graph(_sorted_lines(assembled.examples, "nt"), examples_graph(assembled))
     )
     return {
         "fdigraph.ttl": _turtle(ntriples),
@@ -167,8 +187,12 @@ def build(
             (scratch / name).write_bytes(content)
         info = store.BuildInfo(
             build=build_id,
-            triples=len(assembled.data) + len(assembled.ontology),
-            graphs=(str(assembled.mint.graph("data")), str(assembled.mint.graph("ontology"))),
+            triples=len(assembled.data) + len(assembled.ontology) + len(assembled.examples),
+            graphs=(
+                str(assembled.mint.graph("data")),
+                str(assembled.mint.graph("ontology")),
+                str(examples_graph(assembled)),
+            ),
             base_iri=str(values["BASE_IRI"]),
         )
         store.write_store(scratch / "fdigraph.nq", store_path, info)
