@@ -15,6 +15,7 @@ from fdigraph.queries.params import Param
 from fdigraph.queries.publish import EXAMPLES_PATH, as_graph, examples_graph_iri
 from fdigraph.queries.remote import Endpoint, RemoteEndpointError
 from fdigraph.queries.results import (
+    ALIASES,
     FORMATS,
     Format,
     default_format,
@@ -26,6 +27,7 @@ from fdigraph.queries.results import (
 from fdigraph.queries.run import Bound, bind, bound_text, run, run_remote
 
 __all__ = [
+    "ALIASES",
     "EXAMPLES_PATH",
     "FORMATS",
     "Bound",

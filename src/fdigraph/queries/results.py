@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef, Variable
 from rdflib.namespace import RDF
@@ -20,6 +21,8 @@ from fdigraph.errors import QueryError
 from fdigraph.vocab import PREFIXES
 
 RS = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
+N = TypeVar("N", bound=Node)
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 ASK_COLUMN = "_askResult"  # Jena's name for the one column of an ASK answer as CSV
 
 
@@ -58,6 +61,26 @@ def format_named(name: str) -> Format:
 
 def default_format(form: str) -> Format:
     return BY_NAME["turtle" if form in {"CONSTRUCT", "DESCRIBE"} else "json"]
+
+
+def normalise(result: Result) -> Result:
+    """Simple literals without their implicit ``xsd:string``, as every reader writes them.
+
+    oxrdflib hands them over typed and rdflib's parsers plain; both mean the same.
+    """
+    if result.type in {"CONSTRUCT", "DESCRIBE"}:
+        graph = Graph()
+        graph += ((s, p, _plain(o)) for s, p, o in result.graph or Graph())
+        result.graph = graph
+    elif result.type == "SELECT":
+        result.bindings = [{v: _plain(t) for v, t in row.items()} for row in result.bindings]
+    return result
+
+
+def _plain(term: N) -> N:
+    if isinstance(term, Literal) and term.datatype == XSD_STRING:
+        return Literal(str(term))  # type: ignore[return-value]
+    return term
 
 
 def serialize(result: Result, fmt: Format) -> bytes:
@@ -151,7 +174,7 @@ def _tsv_term(term: Identifier) -> str:
         lexical = lexical.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
         if term.language:
             return f'"{lexical}"@{term.language}'
-        if term.datatype and term.datatype != URIRef("http://www.w3.org/2001/XMLSchema#string"):
+        if term.datatype and term.datatype != XSD_STRING:
             return f'"{lexical}"^^<{term.datatype}>'
         return f'"{lexical}"'
     return term.n3()

@@ -23,6 +23,7 @@ from rdflib.term import Identifier
 from fdigraph.errors import QueryError, QueryParamError
 from fdigraph.queries.catalogue import SavedQuery
 from fdigraph.queries.remote import Endpoint
+from fdigraph.queries.results import normalise
 from fdigraph.queries.text import with_values
 
 Raw = Mapping[str, Sequence[str]]
@@ -85,7 +86,7 @@ def run(graph: Graph, query: SavedQuery, raw: Raw, *, base_iri: str) -> Result:
         if not graph.query(with_values(RDF_TYPE_OF, ["value", "class"], [(term, cls)])).askAnswer:
             raise _not_of_class(name, term, cls)
     try:
-        return graph.query(text)
+        return normalise(graph.query(text))
     except SyntaxError as err:  # Oxigraph's parser reports a malformed query this way
         raise QueryError(f"query {query.name!r} is not valid SPARQL: {err}") from None
 
@@ -97,7 +98,7 @@ def run_remote(endpoint: Endpoint, query: SavedQuery, raw: Raw, *, base_iri: str
         ask = with_values(RDF_TYPE_OF, ["value", "class"], [(term, cls)])
         if not endpoint.query(ask, "ASK").askAnswer:
             raise _not_of_class(name, term, cls)
-    return endpoint.query(text, query.form)
+    return normalise(endpoint.query(text, query.form))
 
 
 def _class_checks(query: SavedQuery, bound: Bound) -> Iterator[tuple[str, Identifier, URIRef]]:
