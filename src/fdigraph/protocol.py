@@ -67,8 +67,9 @@ FORMATS: tuple[Format, ...] = (
 BY_KIND: dict[str, tuple[Format, ...]] = {
     kind: tuple(f for f in FORMATS if f.kind == kind) for kind in ("results", "graph")
 }
+# Canonical types before aliases, so that text/* means CSV rather than text/xml.
 _CANDIDATES = {
-    kind: [(m, f) for f in fmts for m in (f.media_type, *f.aliases)]
+    kind: [(f.media_type, f) for f in fmts] + [(a, f) for f in fmts for a in f.aliases]
     for kind, fmts in BY_KIND.items()
 }
 _MEDIA = {kind: [m for m, _ in pairs] for kind, pairs in _CANDIDATES.items()}

@@ -54,8 +54,9 @@ def make_app(store_path: Path, **overrides: Any) -> Flask:
     return create_app(settings)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app(store_path: Path) -> Flask:
+    """One app for the read-only tests (the store never changes, so sharing is safe)."""
     return make_app(store_path)
 
 

@@ -42,10 +42,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
     app.after_request(_finish)
+    _optional_blueprints(app)
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
         app.wsgi_app, LRU(size, CACHE_BYTES), frozenset({"/sparql"})
     )
     return app
+
+
+def _optional_blueprints(app: Flask) -> None:
+    """Blueprints written alongside the endpoint (saved queries, pages) when present."""
+    import importlib
+
+    for name in ("catalogue", "pages"):
+        try:
+            module = importlib.import_module(f"fdigraph.web.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"fdigraph.web.{name}":
+                raise
+            continue
+        module.init_app(app)
 
 
 def _finish(response: Response) -> Response:
