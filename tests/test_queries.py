@@ -105,7 +105,10 @@ def test_headline_answers(catalogue: queries.Catalogue, dataset: Graph) -> None:
     labour = run("labour-vs-nation")
     assert [row[2:] for row in labour] == [["76", "68", "8"], ["33", "27", "6"]]
     fdi = run("fdi-by-period", area=["VN-54"])
-    assert [(r[0], r[5]) for r in fdi] == [("2024-01/2024-07", "1543700000"), ("2024-01/2024-08", "1600000000")]
+    assert [(r[0], r[5]) for r in fdi] == [
+        ("2024-01/2024-07", "1543700000"),
+        ("2024-01/2024-08", "1600000000"),
+    ]
     codes = {r[0] for r in run("teaser-only-provinces")}
     assert {"VN-05", "VN-21", "VN-57"} <= codes and "VN-54" not in codes
     assert run("prioritises-sector", sector=["sector-software"]) == [["false"]]
@@ -129,4 +132,6 @@ def test_the_examples_graph_describes_every_query(catalogue: queries.Catalogue) 
     found = {str(q).rsplit("/", 1)[1]: str(text) for q, text in rows}  # type: ignore[misc]
     assert set(found) == set(catalogue)
     assert found["search"] == catalogue["search"].text
-    assert graph.serialize(format="nt") == queries.as_graph(catalogue.values(), BASE).serialize(format="nt")
+    assert graph.serialize(format="nt") == queries.as_graph(catalogue.values(), BASE).serialize(
+        format="nt"
+    )

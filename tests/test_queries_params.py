@@ -82,7 +82,9 @@ def test_wrong_type_names_the_parameter_and_the_type(catalogue: queries.Catalogu
 
 
 def test_unknown_missing_and_repeated_parameters(catalogue: queries.Catalogue) -> None:
-    with pytest.raises(QueryParamError, match=r"unknown parameter 'province'.*its parameters: area"):
+    with pytest.raises(
+        QueryParamError, match=r"unknown parameter 'province'.*its parameters: area"
+    ):
         queries.bind(catalogue["facts-with-quotes"], {"province": ["VN-54"]}, BASE)
     with pytest.raises(QueryParamError, match="parameter 'q' is required: expected a string"):
         queries.bind(catalogue["search"], {}, BASE)
@@ -98,7 +100,9 @@ def test_missing_optional_takes_its_default_and_lists_bind_every_value(
     bound = queries.bind(catalogue["labour-vs-nation"], {}, BASE)
     assert {k: str(v) for k, v in bound.single.items()} == {
         "area": BASE + "id/area/VN-54", "year": "2023", "lang": "en"}  # fmt: skip
-    bound = queries.bind(catalogue["sectors"], {"relation": ["welcomesSector", "welcomesSector"]}, BASE)
+    bound = queries.bind(
+        catalogue["sectors"], {"relation": ["welcomesSector", "welcomesSector"]}, BASE
+    )
     assert [str(v) for v in bound.lists["relation"]] == [
         "https://fdigraph.example/def/fdi#welcomesSector"
     ]
@@ -111,7 +115,9 @@ def test_an_iri_of_the_wrong_class_is_a_400(catalogue: queries.Catalogue, datase
     with pytest.raises(QueryParamError, match="parameter 'sector': expected a Sector"):
         queries.run(dataset, catalogue["areas-by-sector"], {"sector": ["motto"]}, base_iri=BASE)
     with pytest.raises(QueryParamError, match="parameter 'country': expected a Country"):
-        queries.run(dataset, catalogue["investors-by-country"], {"country": ["VN-54"]}, base_iri=BASE)
+        queries.run(
+            dataset, catalogue["investors-by-country"], {"country": ["VN-54"]}, base_iri=BASE
+        )
 
 
 def test_folded_search_forgives_accents(catalogue: queries.Catalogue, dataset: Graph) -> None:
@@ -188,7 +194,9 @@ def endpoint(graph_store: ox.Store) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.mark.parametrize("name", ["labour-vs-nation", "sectors", "area-profile", "prioritises-sector", "search"])
+@pytest.mark.parametrize(
+    "name", ["labour-vs-nation", "sectors", "area-profile", "prioritises-sector", "search"]
+)
 def test_a_remote_endpoint_gives_the_same_answer(
     name: str, endpoint: str, catalogue: queries.Catalogue, dataset: Graph
 ) -> None:
@@ -202,11 +210,17 @@ def test_a_remote_endpoint_gives_the_same_answer(
 def test_remote_parameter_checks_and_failures(endpoint: str, catalogue: queries.Catalogue) -> None:
     with pytest.raises(QueryParamError, match="expected a Sector"):
         queries.run_remote(
-            queries.Endpoint(endpoint), catalogue["areas-by-sector"], {"sector": ["motto"]}, base_iri=BASE
+            queries.Endpoint(endpoint),
+            catalogue["areas-by-sector"],
+            {"sector": ["motto"]},
+            base_iri=BASE,
         )
     with pytest.raises(queries.RemoteEndpointError, match="cannot reach"):
         queries.run_remote(
-            queries.Endpoint("http://127.0.0.1:9/sparql", timeout=2), catalogue["provinces"], {}, base_iri=BASE
+            queries.Endpoint("http://127.0.0.1:9/sparql", timeout=2),
+            catalogue["provinces"],
+            {},
+            base_iri=BASE,
         )
     with pytest.raises(queries.RemoteEndpointError, match="not an http"):
         queries.Endpoint("file:///etc/passwd")

@@ -110,7 +110,9 @@ def parse(source: str, path: Path | None = None, *, strict: bool = True) -> Save
         raise HeaderError(err.message, where=where) from None
     for param in params:
         if not re.search(rf"[?$]{param.name}\b", body):
-            raise HeaderError(f"parameter {param.name!r} is not a variable of the query", where=where)
+            raise HeaderError(
+                f"parameter {param.name!r} is not a variable of the query", where=where
+            )
     tags = tuple(str(t) for t in meta.get("tags") or ())
     return SavedQuery(name, title, description, tags, params, body.strip() + "\n", form, path)
 
@@ -162,7 +164,9 @@ def _param(name: str, spec: Any) -> Param:
         example=str(spec.get("example", defaults[0] if default is not None else "")),
     )
     if kind == "iri" and not (param.namespace or param.allowed):
-        raise QueryError(f"parameter {name!r}: an IRI parameter needs a namespace or allowed values")
+        raise QueryError(
+            f"parameter {name!r}: an IRI parameter needs a namespace or allowed values"
+        )
     if len(param.default) > 1 and not param.multiple:
         raise QueryError(f"parameter {name!r}: several defaults but not multiple")
     for value in (*param.default, *param.allowed, *([param.example] if param.example else [])):

@@ -33,7 +33,9 @@ ERROR = {
 }
 
 
-def document(catalogue: Iterable[SavedQuery], *, base_iri: str, server: str = "/") -> dict[str, Any]:
+def document(
+    catalogue: Iterable[SavedQuery], *, base_iri: str, server: str = "/"
+) -> dict[str, Any]:
     """The OpenAPI 3.1 document for the saved-query API served under ``server``."""
     queries = sorted(catalogue, key=lambda q: q.name)
     tags = sorted({t for q in queries for t in q.tags})
@@ -92,9 +94,18 @@ def _operation(query: SavedQuery, base_iri: str) -> dict[str, Any]:
         "parameters": [_parameter(p, base_iri) for p in query.params],
         "x-sparql-form": query.form,
         "responses": {
-            "200": {"description": f"The {query.form} result, in the format asked for.", "content": content},
-            "400": {"description": "A parameter is missing, unknown or of the wrong type.", "content": error},
-            "406": {"description": "None of the accepted media types is offered.", "content": error},
+            "200": {
+                "description": f"The {query.form} result, in the format asked for.",
+                "content": content,
+            },
+            "400": {
+                "description": "A parameter is missing, unknown or of the wrong type.",
+                "content": error,
+            },
+            "406": {
+                "description": "None of the accepted media types is offered.",
+                "content": error,
+            },
         },
     }
 

@@ -19,7 +19,12 @@ from fdigraph.vocab import SCHEMA
 
 EXAMPLES_PATH = ".well-known/sparql-examples"
 _PREFIX = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-_PROPERTY = {"SELECT": SH.select, "CONSTRUCT": SH.construct, "ASK": SH.ask, "DESCRIBE": URIRef(f"{SH}describe")}
+_PROPERTY = {
+    "SELECT": SH.select,
+    "CONSTRUCT": SH.construct,
+    "ASK": SH.ask,
+    "DESCRIBE": URIRef(f"{SH}describe"),
+}
 _CLASS = {
     "SELECT": SH.SPARQLSelectExecutable,
     "CONSTRUCT": SH.SPARQLConstructExecutable,

@@ -15,7 +15,11 @@ from fdigraph import __version__
 from fdigraph.errors import FdigraphError
 
 RESULTS_JSON = "application/sparql-results+json"
-GRAPH_TYPES = {"application/n-triples": "nt", "text/turtle": "turtle", "application/ld+json": "json-ld"}
+GRAPH_TYPES = {
+    "application/n-triples": "nt",
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+}
 
 
 class RemoteEndpointError(FdigraphError):
@@ -66,4 +70,6 @@ class Endpoint:
                 return result
             return Result.parse(io.BytesIO(body), format="json")
         except Exception as err:  # a parser's own error types vary by format
-            raise RemoteEndpointError(f"{self.url} sent an unreadable {media} answer: {err}") from None
+            raise RemoteEndpointError(
+                f"{self.url} sent an unreadable {media} answer: {err}"
+            ) from None

@@ -199,7 +199,7 @@ def _readable(term: Identifier | None, width: int) -> str:
         text = str(term)
         for prefix, namespace in PREFIXES.items():
             if text.startswith(namespace) and len(text) > len(namespace):
-                text = f"{prefix}:{text[len(namespace):]}"
+                text = f"{prefix}:{text[len(namespace) :]}"
                 break
     else:
         text = " ".join(str(term).split())

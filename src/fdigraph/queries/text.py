@@ -90,9 +90,7 @@ def values_block(variables: Sequence[str], rows: Sequence[Sequence[Identifier]])
     return f"VALUES ({head}) {{ {body} }}"
 
 
-def with_values(
-    text: str, variables: Sequence[str], rows: Sequence[Sequence[Identifier]]
-) -> str:
+def with_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[Identifier]]) -> str:
     """The query with a VALUES block opening its WHERE group; unchanged if nothing to bind."""
     if not variables:
         return text
