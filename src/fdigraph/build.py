@@ -71,7 +71,13 @@ def examples(values: Mapping[str, Any]) -> Graph:
 
     base = str(values["BASE_IRI"])
     published = as_graph(load(config.resolve_path(values, "QUERIES_DIR")).values(), base)
-    return to_canonical_graph(published)
+    # Canonical labels make the blank nodes stable; skolem IRIs then make them linkable
+    # and let the graph be sent in batches without splitting a blank node.
+    skolem = to_canonical_graph(published).skolemize(authority=base, basepath=".well-known/genid/")
+    out = Graph(identifier=published.identifier)
+    for triple in skolem:
+        out.add(triple)
+    return out
 
 
 def measure_labels(ontology: Graph) -> dict[str, F.Labels]:

@@ -22,7 +22,7 @@ def _register() -> None:
     from fdigraph.cli import graph
 
     graph.register(main)
-    for name in ("serve", "extract", "queries"):
+    for name in ("serve", "extract", "queries", "publish"):
         try:
             module = __import__(f"fdigraph.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as err:
