@@ -70,6 +70,10 @@ def options(
         "timeout": int(timeout) + 30,
         "graceful_timeout": int(timeout) + 5,
         "keepalive": 5,
+        # SPARQL GET URLs are long (a 4 KB query is 12 KB once percent-encoded); the app
+        # checks MAX_QUERY_LENGTH and answers in its own error shape, where gunicorn's
+        # default 4094-byte request line would answer a bare 414.
+        "limit_request_line": 0,
         "accesslog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
