@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -23,7 +24,9 @@ from fdigraph.vocab import PREFIXES
 RS = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
 N = TypeVar("N", bound=Node)
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
-ASK_COLUMN = "_askResult"  # Jena's name for the one column of an ASK answer as CSV
+ASK_COLUMN = "_askResult"
+SPARQL_XML = "http://www.w3.org/2005/sparql-results#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # Jena's name for the one column of an ASK answer as CSV
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,9 @@ def normalise(result: Result) -> Result:
         graph += ((s, p, _plain(o)) for s, p, o in result.graph or Graph())
         result.graph = graph
     elif result.type == "SELECT":
-        result.bindings = [{v: _plain(t) for v, t in row.items()} for row in result.bindings]
+        result.bindings = [
+            {v: _plain(t) for v, t in row.items() if t is not None} for row in result.bindings
+        ]
     return result
 
 
@@ -89,6 +94,8 @@ def serialize(result: Result, fmt: Format) -> bytes:
         table = as_table_result(result)
         if fmt.name == "tsv" or (fmt.name == "csv" and table.type == "ASK"):
             return _delimited(table, fmt.name)
+        if fmt.name == "xml":  # rdflib's XML writer drops false and 0 (a Literal's truth)
+            return _xml(table)
         return table.serialize(format=fmt.rdflib) or b""
     graph = result.graph if result.type in {"CONSTRUCT", "DESCRIBE"} else result_set(result)
     if graph is None:
@@ -166,6 +173,37 @@ def _delimited(result: Result, name: str) -> bytes:
     for row in table:
         out.write("\t".join("" if t is None else _tsv_term(t) for t in row) + "\n")
     return out.getvalue().encode("utf-8")
+
+
+def _xml(result: Result) -> bytes:
+    """SPARQL 1.1 Query Results XML."""
+    root = ET.Element("sparql", xmlns=SPARQL_XML)
+    head = ET.SubElement(root, "head")
+    if result.type == "ASK":
+        ET.SubElement(root, "boolean").text = "true" if result.askAnswer else "false"
+        return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+    names, table = rows(result)
+    for name in names:
+        ET.SubElement(head, "variable", name=name)
+    results = ET.SubElement(root, "results")
+    for row in table:
+        solution = ET.SubElement(results, "result")
+        for name, term in zip(names, row, strict=True):
+            if term is None:
+                continue
+            binding = ET.SubElement(solution, "binding", name=name)
+            if isinstance(term, URIRef):
+                ET.SubElement(binding, "uri").text = str(term)
+            elif isinstance(term, BNode):
+                ET.SubElement(binding, "bnode").text = str(term)
+            else:
+                literal = ET.SubElement(binding, "literal")
+                literal.text = str(term)
+                if isinstance(term, Literal) and term.language:
+                    literal.set(XML_LANG, term.language)
+                elif isinstance(term, Literal) and term.datatype:
+                    literal.set("datatype", str(term.datatype))
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _tsv_term(term: Identifier) -> str:

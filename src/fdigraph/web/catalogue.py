@@ -1,0 +1,200 @@
+"""The saved-query API: ``/queries``, ``/queries/NAME[.suffix]`` and ``/openapi.json``.
+
+Parameters come from the URL query string (repeat a key for a list); the format comes
+from a suffix, so that a plain link fixes it, or else from Accept. Browsers get HTML.
+Errors are raised as domain errors and answered by the app's one error handler.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from rdflib import Graph
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+from fdigraph import config, queries
+from fdigraph.errors import NotAcceptable, QueryError, UnknownQuery
+
+bp = Blueprint("queries", __name__, template_folder="templates")
+HTML = "text/html"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class State:
+    """What the views need: the catalogue, the graph, and how to run with a deadline."""
+
+    catalogue: queries.Catalogue
+    base_iri: str
+    graph: Callable[[], Graph]
+    deadline: Callable[[Callable[[], Any]], Any]
+    etag: Callable[[tuple[Any, ...]], str] | None = None
+
+
+def init_app(app: Flask, graph: Callable[[], Graph] | None = None) -> None:
+    """Load the catalogue and register the blueprint.
+
+    The graph is the SPARQL endpoint's store (``app.extensions["fdigraph"]``, run under
+    its time limit) unless ``graph`` is given, as tests do.
+    """
+    from fdigraph.store import as_dataset
+
+    settings = {**config.DEFAULTS, **{k: v for k, v in app.config.items() if k in config.DEFAULTS}}
+    catalogue = queries.load(config.resolve_path(settings, "QUERIES_DIR"))
+    deadline: Callable[[Callable[[], Any]], Any] = _now
+    etag = None
+    if graph is None:
+        from fdigraph.web.engine import RUNNER, Engine
+
+        engine: Engine = app.extensions["fdigraph"]
+
+        views: dict[int, Graph] = {}
+
+        def graph() -> Graph:
+            store = engine.store()
+            return views.setdefault(id(store), as_dataset(store))
+
+        def deadline(job: Callable[[], Any]) -> Any:
+            return RUNNER.run(job, engine.timeout)
+
+        etag = engine.etag
+    app.extensions["fdigraph.queries"] = State(
+        catalogue, str(settings["BASE_IRI"]), graph, deadline, etag
+    )
+    app.register_blueprint(bp)
+
+
+def _now(job: Callable[[], T]) -> T:
+    return job()
+
+
+def _state() -> State:
+    found: State = current_app.extensions["fdigraph.queries"]
+    return found
+
+
+def _wants_html() -> bool:
+    accept = request.headers.get("Accept") or ""
+    best = parse_accept_header(accept, MIMEAccept).best_match([HTML, "application/json"])
+    return best == HTML
+
+
+@bp.route("/queries")
+@bp.route("/queries.json", endpoint="list_json")
+def list_queries() -> Response | str:
+    """The catalogue: HTML for browsers, JSON otherwise."""
+    state = _state()
+    if request.endpoint == "queries.list_queries" and _wants_html():
+        return render_template("queries.html", queries=state.catalogue.values())
+    body = {"queries": [_describe(q) for q in state.catalogue.values()]}
+    return _json(body)
+
+
+@bp.route("/queries/<name>")
+def run_query(name: str) -> ResponseReturnValue:
+    """Run one saved query with the URL's parameters, in the format asked for."""
+    state = _state()
+    name, _, suffix = name.partition(".")
+    query = state.catalogue[name]
+    raw = {key: request.args.getlist(key) for key in request.args}
+    fmt = _pick(query, suffix)
+    result = state.deadline(lambda: queries.run(state.graph(), query, raw, base_iri=state.base_iri))
+    if fmt is None:
+        columns, rows = queries.rows(result)
+        return render_template(
+            "queries_run.html", query=query, raw=raw, columns=columns, rows=rows,
+            links=_links(query, request.query_string.decode("ascii", "replace")),
+        )  # fmt: skip
+    response = Response(queries.serialize(result, fmt), content_type=_content_type(fmt))
+    response.headers.add("Vary", "Accept")
+    if state.etag is not None:
+        response.headers["ETag"] = state.etag(("queries", name, request.query_string, fmt.name))
+        response.headers["Cache-Control"] = "public, no-cache"
+        return response.make_conditional(request)
+    return response
+
+
+@bp.route("/openapi.json")
+def openapi() -> Response:
+    """OpenAPI 3.1 description of the saved-query API."""
+    state = _state()
+    doc = queries.openapi(
+        state.catalogue.values(), base_iri=state.base_iri, server=request.script_root or "/"
+    )
+    return _json(doc)
+
+
+def _pick(query: queries.SavedQuery, suffix: str) -> queries.Format | None:
+    """The format from the suffix, else from Accept; None means HTML."""
+    if suffix:
+        try:
+            return queries.format_named(suffix)
+        except QueryError:
+            raise UnknownQuery(f"no format .{suffix}; use {_suffixes()}") from None
+    accept = request.headers.get("Accept")
+    default = queries.default_format(query.form)
+    if not accept or not accept.strip():
+        return default
+    offers = {default.media_type: default}
+    offers |= {f.media_type: f for f in queries.FORMATS}
+    offers |= {m: queries.format_named(n) for m, n in queries.ALIASES.items()}
+    parsed = parse_accept_header(accept, MIMEAccept)
+    plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
+    best = plain.best_match([*offers, HTML])
+    if best is None:
+        raise NotAcceptable(f"nothing in Accept: {accept!r} is offered; use {_suffixes()}")
+    return None if best == HTML else offers[best]
+
+
+def _suffixes() -> str:
+    return ", ".join(f".{f.suffix}" for f in queries.FORMATS)
+
+
+def _content_type(fmt: queries.Format) -> str:
+    text = fmt.media_type.startswith("text/") or fmt.name in {"json", "jsonld"}
+    return f"{fmt.media_type}; charset=utf-8" if text else fmt.media_type
+
+
+def _links(query: queries.SavedQuery, query_string: str) -> dict[str, str]:
+    tail = f"?{query_string}" if query_string else ""
+    return {
+        f.suffix: url_for("queries.run_query", name=f"{query.name}.{f.suffix}") + tail
+        for f in queries.FORMATS
+    }
+
+
+def _describe(query: queries.SavedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": dict(query.title),
+        "description": dict(query.description),
+        "tags": list(query.tags),
+        "form": query.form,
+        "url": url_for("queries.run_query", name=query.name, _external=True),
+        "formats": _links(query, ""),
+        "params": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "expects": p.expects,
+                "required": p.required and not p.default,
+                "multiple": p.multiple,
+                "default": list(p.default) if p.multiple else (p.default[0] if p.default else None),
+                "allowed": list(p.allowed),
+                "example": p.example,
+                "description": dict(p.description),
+            }
+            for p in query.params
+        ],
+    }
+
+
+def _json(body: Any) -> Response:
+    text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    return Response(text, content_type="application/json; charset=utf-8")
