@@ -64,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--seconds", type=float, default=8.0)
     p.add_argument("--top", type=int, default=25)
+    p.add_argument(
+        "--wall", action="store_true", help="sample waiting threads too (default: GIL holders)"
+    )
     p.add_argument("--fdigraph-bin", default=str(bench.ROOT / ".venv" / "bin" / "fdigraph"))
     p.add_argument("--fdigraph-env", action="append", default=[])
     p.add_argument("--fdigraph-workers", type=int, default=0)
@@ -100,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--output",
                 str(out),
                 "--nonblocking",
+                *([] if args.wall else ["--gil"]),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -79,7 +79,8 @@ def ensure_bench_venv(argv: list[str]) -> None:
         here = Path(sys.executable).parent / "fdigraph"
         if here.exists():
             extra = ["--fdigraph-bin", str(here)]
-    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *argv, *extra])
+    script = Path(sys.argv[0]).resolve()
+    os.execv(str(python), [str(python), str(script), *argv, *extra])
 
 
 # --------------------------------------------------------------------------- queries
