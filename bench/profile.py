@@ -6,7 +6,7 @@ Starts ``fdigraph serve`` on the benchmark's store for that size (loading it fir
 needed), sends the query from 8 keep-alive clients for ``--seconds`` while ``py-spy
 record --subprocesses`` samples every worker, then prints the functions holding the
 most samples, by self time and inclusive time, and writes the collapsed stacks (open
-them in speedscope or flamegraph.pl) to ``bench/results/profile-<query>-<mode>.txt``.
+them in speedscope or flamegraph.pl) to ``bench/work/profile-<query>-<mode>.txt``.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     query = next(q for q in bench.load_queries(bench.BENCH / "queries") if q.name == args.query)
     server = bench.make_servers(args)["fdigraph"]
-    out = bench.BENCH / "results" / f"profile-{args.query}-{args.mode}.txt"
+    out = bench.BENCH / "work" / f"profile-{args.query}-{args.mode}.txt"
     try:
         server.load(data, work)
         server.start(data, work)
