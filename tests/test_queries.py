@@ -135,3 +135,9 @@ def test_the_examples_graph_describes_every_query(catalogue: queries.Catalogue) 
     assert graph.serialize(format="nt") == queries.as_graph(catalogue.values(), BASE).serialize(
         format="nt"
     )
+
+
+def test_every_saved_query_is_in_the_readme(catalogue: queries.Catalogue) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Saved queries") :]
+    assert [name for name in catalogue if f"| `{name}` |" not in section] == []
