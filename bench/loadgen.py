@@ -35,6 +35,7 @@ class LoadResult:
     wall: float = 0.0
     client_cpu: float = 0.0
     bytes_received: int = 0
+    connections: int = 0
     headers_sample: dict[str, str] = field(default_factory=dict)
     body_sample: bytes = b""
 
@@ -110,12 +111,15 @@ async def _worker(
                 return
             counter[0] = index + 1
             request = make(index)
-            if writer is None:
-                reader, writer = await asyncio.open_connection(host, port)
-            assert reader is not None
+            # a request's latency includes opening its connection when it needs one (a
+            # server that closes after every answer pays that on every request)
             start = time.perf_counter()
             try:
                 async with asyncio.timeout(timeout):
+                    if writer is None:
+                        reader, writer = await asyncio.open_connection(host, port)
+                        result.connections += 1
+                    assert reader is not None
                     writer.write(request)
                     status, headers, body = await _read_response(reader)
             except TimeoutError:

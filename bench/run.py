@@ -474,6 +474,7 @@ def run_cell(
     cell: dict[str, Any] = {
         "status": "ok",
         "requests": res.ok,
+        "connections": res.connections,
         "wall_s": res.wall,
         "qps": res.ok / res.wall if res.wall else 0.0,
         "errors": res.errors,
@@ -704,6 +705,12 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
             name, _, ver = line.partition(" ")
             fd_pkgs[name] = ver
     git = _version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.splitlines()
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -714,6 +721,7 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
         "fdigraph_venv": fd_pkgs,
         "oxigraph_cli": _version([str(BENCH_VENV / "bin" / "oxigraph"), "--version"]),
         "git_head": git,
+        "src_uncommitted": dirty,  # fdigraph's source differs from git_head in these
         "fdigraph_env": args.fdigraph_env,
     }
 
@@ -771,7 +779,9 @@ def report(results: dict[str, Any]) -> str:
         f"# Benchmark results ({results['mode']} run, {results['started']})",
         "",
         f"Machine: {env['cpu']}, {env['cores']} cores, {env['memory_gb']} GB. "
-        f"Commit {env['git_head']}.",
+        f"Commit {env['git_head']}"
+        + (" with uncommitted changes in src/" if env.get("src_uncommitted") else "")
+        + ".",
         "",
         "Throughput in queries/s; latency p50 / p99 in ms; ratios are fdigraph's q/s over "
         "the peer's at the same concurrency (c1 = 1 client, c8 = 8 clients). Cold: every "
