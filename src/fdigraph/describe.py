@@ -37,6 +37,12 @@ def resource_iri(base_iri: str, path: str) -> str | None:
     return f"{base_iri}id/{kind}/{key}"
 
 
+def exists(run: Runner, iri: str) -> bool:
+    """Whether the graph has any triple with ``iri`` as subject or object."""
+    node = values("r", [iri])
+    return bool(run(f"SELECT ?r WHERE {{ {node} {{ ?r ?p ?o }} UNION {{ ?s ?p ?r }} }} LIMIT 1"))
+
+
 def description_query(iri: str, max_incoming: int = MAX_INCOMING) -> str:
     """CONSTRUCT the resource's triples both ways, with labels and types of its neighbours."""
     return f"""{PROLOGUE}CONSTRUCT {{

@@ -1,0 +1,221 @@
+"""Pages for people and linked data for machines: ``/``, ``/id/...``, ``/def/fdi``, ``/search``.
+
+Every IRI the build mints under the base IRI is served under this server's ``/id/``
+(whatever host that is), so IRIs stay stable. Browsers get HTML in Vietnamese or
+English (``?lang=``, remembered in a cookie); clients asking for Turtle, JSON-LD,
+N-Triples or RDF/XML by Accept, a suffix (``.ttl``) or ``?format=`` get the resource's
+description, made by the SPARQL endpoint's engine and serialisers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Response as BaseResponse
+
+from fdigraph import chart, describe, labels, overview, protocol, search
+from fdigraph.errors import NotAcceptable
+from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
+from fdigraph.web import editor
+from fdigraph.web.engine import RUNNER, Engine
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+HTML = "text/html"
+LANG_COOKIE = "lang"
+SUFFIXES = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml", "html": "html"}
+T = TypeVar("T")
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages, the editor at /sparql for browsers, and the template helpers."""
+    app.register_blueprint(bp)
+    editor.init_app(app)
+    app.jinja_env.globals.update(href=href, bar_chart=chart.bar_chart, tr=tr, lang_url=lang_url)
+
+
+def _engine() -> Engine:
+    found: Engine = current_app.extensions["fdigraph"]
+    return found
+
+
+def base_iri() -> str:
+    return _engine().info.base_iri or str(current_app.config["BASE_IRI"])
+
+
+def _timed(job: Callable[[], T]) -> T:
+    """Run ``job`` under the query time limit (it runs in another thread: no app context)."""
+    eng = _engine()
+    return RUNNER.run(job, eng.timeout)
+
+
+def rows() -> labels.Runner:
+    return labels.store_runner(_engine().store())
+
+
+def href(iri: str) -> str:
+    """Where a link to ``iri`` goes: this server for its own IRIs, else the IRI itself."""
+    base = base_iri() + "id/"
+    if iri.startswith(base):
+        return url_for("pages.resource", path=iri[len(base) :])
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#"):
+        return url_for("pages.ontology") + iri[len(ONTOLOGY_IRI) :]
+    return iri
+
+
+def language() -> str:
+    """``?lang=``, else the cookie, else Accept-Language, else Vietnamese."""
+    asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+    if asked in labels.LANGS:
+        return asked
+    return request.accept_languages.best_match(labels.LANGS) or "vi"
+
+
+def tr(vi: str, en: str) -> str:
+    """The interface text in the page's language."""
+    return en if language() == "en" else vi
+
+
+def lang_url(lang: str) -> str:
+    """This page in another language (the choice is then remembered)."""
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "lang"}
+    args.update(request.view_args or {}, lang=lang)
+    return url_for(request.endpoint or "pages.home", **args)
+
+
+def render(template: str, status: int = 200, **context: Any) -> Response:
+    lang = language()
+    body = render_template(template, lang=lang, **context)
+    response = Response(body, status=status, content_type="text/html; charset=utf-8")
+    if request.args.get("lang") in labels.LANGS:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+    response.headers["Vary"] = "Accept, Accept-Language, Cookie"
+    response.headers["Content-Language"] = lang
+    return response
+
+
+def _negotiate(path: str) -> tuple[str, protocol.Format | None]:
+    """Strip a format suffix; the format from it, ``?format=`` or Accept (None: HTML)."""
+    stem, dot, suffix = path.rpartition(".")
+    wanted = request.args.get("format")
+    if dot and suffix in SUFFIXES:
+        path, wanted = stem, SUFFIXES[suffix]
+    if wanted in ("html", HTML):
+        return path, None
+    if wanted:
+        return path, protocol.negotiate(None, "graph", wanted)
+    accept = request.headers.get("Accept")
+    if not accept or not accept.strip():
+        return path, None
+    offers = [HTML, "application/xhtml+xml"]
+    offers += [m for f in protocol.BY_KIND["graph"] for m in (f.media_type, *f.aliases)]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
+    best = plain.best_match(offers)
+    if best is None:
+        raise NotAcceptable(f"nothing in Accept: {accept!r} is offered; use text/html or RDF")
+    if best in (HTML, "application/xhtml+xml"):
+        return path, None
+    return path, protocol.negotiate(best, "graph")
+
+
+def _rdf(query: str, fmt: protocol.Format, key: tuple[Any, ...]) -> BaseResponse:
+    """The CONSTRUCT ``query`` through the endpoint's engine, in ``fmt``."""
+    eng = _engine()
+    shape = protocol.QueryShape("CONSTRUCT", False, dict(PREFIXES))
+    answer = eng.evaluate(protocol.Operation(query), shape, fmt, request.base_url)
+    response = Response(answer.body, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    response.headers["ETag"] = eng.etag((*key, fmt.name))
+    return response.make_conditional(request)
+
+
+@bp.route("/")
+def home() -> BaseResponse:
+    """What the graph holds, the saved queries and a search box."""
+    run = rows()
+    info = _timed(lambda: overview.overview(run))
+    return render("page_home.html", info=info, build=_engine().info, queries=editor.saved_queries())
+
+
+@bp.route("/id/<path:path>")
+def resource(path: str) -> BaseResponse:
+    """A minted resource: HTML for browsers, its description in RDF for clients."""
+    path, fmt = _negotiate(path)
+    iri = describe.resource_iri(base_iri(), path)
+    if iri is None:
+        return not_found(path)
+    run = rows()
+    if fmt is not None:
+        if not _timed(lambda: describe.exists(run, iri)):
+            return not_found(path)
+        return _rdf(describe.description_query(iri), fmt, ("id", iri))
+    found = _timed(lambda: describe.page(run, iri))
+    if found is None:
+        return not_found(path)
+    editor_link = url_for("sparql.sparql") + "#" + editor.share(found.query)
+    return render("page_resource.html", page=found, editor_link=editor_link)
+
+
+@bp.route("/def/fdi", defaults={"suffix": ""})
+@bp.route("/def/fdi.<suffix>")
+def ontology(suffix: str) -> BaseResponse:
+    """The ontology document: every term under an anchor, or the whole graph in RDF."""
+    if suffix and suffix not in SUFFIXES:
+        return not_found(f"def/fdi.{suffix}")
+    _, fmt = _negotiate(f"fdi.{suffix}" if suffix else "fdi")
+    if fmt is not None:
+        return _rdf(describe.ontology_query(ONTOLOGY_IRI), fmt, ("def",))
+    run = rows()
+    found = _timed(lambda: overview.ontology(run, ONTOLOGY_IRI))
+    if found is None:
+        return not_found("def/fdi")
+    return render("page_ontology.html", onto=found)
+
+
+@bp.route("/search")
+def search_page() -> BaseResponse:
+    """Search labels without caring about diacritics: HTML, or JSON by Accept or format."""
+    text = request.args.get("q", "")[:200]
+    store = _engine().store()
+    hits = _timed(lambda: search.search(search.store_runner(store), text)) if text else []
+    accept = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
+    as_json = request.args.get("format") == "json" or (
+        request.args.get("format") != "html"
+        and accept.best_match([HTML, "application/json"]) == "application/json"
+    )
+    if not as_json:
+        return render("page_search.html", q=text, hits=hits)
+    body = {
+        "query": text,
+        "words": search.words(text),
+        "hits": [
+            {
+                "iri": h.iri,
+                "url": href(h.iri),
+                "kind": h.kind,
+                "label": {"vi": h.label_vi, "en": h.label_en},
+                "score": h.score,
+            }
+            for h in hits
+        ],
+    }
+    text = json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+    response = Response(text, content_type="application/json; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def not_found(path: str) -> Response:
+    """A 404 page that offers search (JSON for clients that do not want HTML)."""
+    guess = " ".join(p for p in path.replace("-", " ").split("/")[-1:] if p)
+    accept = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
+    if request.headers.get("Accept") and accept.best_match([HTML, "application/json"]) != HTML:
+        from fdigraph.web.errors import error_response
+
+        return error_response(404, "not_found", f"nothing is known about /{path}")
+    return render("page_404.html", status=404, path=path, q=guess)
