@@ -118,11 +118,8 @@ class Page:
     facts: tuple[evidence.Fact, ...]
     series: tuple[evidence.Series, ...]
     query: str
+    kind: str = ""  # local name of its fdi: class
     links: dict[str, Link] = field(default_factory=dict, compare=False, repr=False)
-
-    @property
-    def kind(self) -> str:
-        return next((t.kind or t.iri.rsplit("#", 1)[-1] for t in self.types if t.kind), "")
 
 
 _FACTS = """SELECT DISTINCT ?f WHERE {
@@ -165,6 +162,7 @@ def page(run: Runner, iri: str) -> Page | None:
         facts=tuple(facts),
         series=tuple(evidence.series(run, measures, names)),
         query=editor_query(iri, me.label.en),
+        kind=me.kind,
         links=names,
     )
 
