@@ -103,7 +103,8 @@ def _negotiate(path: str) -> tuple[str, protocol.Format | None]:
     stem, dot, suffix = path.rpartition(".")
     wanted = request.args.get("format")
     if dot and suffix in SUFFIXES:
-        path, wanted = stem, SUFFIXES[suffix]
+        path, wanted = stem, suffix
+    wanted = SUFFIXES.get(wanted or "", wanted)
     if wanted in ("html", HTML):
         return path, None
     if wanted:

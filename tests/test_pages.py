@@ -1,0 +1,253 @@
+"""Pages, dereferencing and search through the Flask test client, on the built article graph."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
+
+from fdigraph.build import BuildResult
+from fdigraph.vocab import KINDS, ONTOLOGY_IRI
+from fdigraph.web import create_app
+
+BASE = "https://fdigraph.example/"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+HTML = {"Accept": BROWSER}
+FORMATS = {  # suffix: (media type, rdflib parser)
+    "ttl": ("text/turtle", "turtle"),
+    "jsonld": ("application/ld+json", "json-ld"),
+    "nt": ("application/n-triples", "nt"),
+    "rdf": ("application/rdf+xml", "xml"),
+}
+
+
+@pytest.fixture(scope="module")
+def app(built: BuildResult) -> Flask:
+    return create_app({"TESTING": True, "STORE_PATH": str(built.store_path), "IN_MEMORY": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> Iterator[FlaskClient]:
+    with app.test_client() as c:
+        yield c
+
+
+def one_of_each_kind(store: ox.Store) -> dict[str, str]:
+    """The first IRI (in order) of every kind of minted resource in the graph."""
+    found: dict[str, str] = {}
+    query = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }}'
+    for row in store.query(query, use_default_graph_as_union=True):
+        iri = row[0].value
+        kind = iri[len(BASE) + 3 :].split("/", 1)[0]
+        if kind not in found or iri < found[kind]:
+            found[kind] = iri
+    return found
+
+
+@pytest.fixture(scope="module")
+def kinds(graph_store: ox.Store) -> dict[str, str]:
+    found = one_of_each_kind(graph_store)
+    assert set(found) <= set(KINDS) and len(found) >= 15
+    return found
+
+
+KIND_NAMES = [k for k in KINDS if k != "activity"]  # no activity is minted by this article
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_every_kind_dereferences_in_html(
+    client: FlaskClient, kinds: dict[str, str], kind: str
+) -> None:
+    iri = kinds[kind]
+    r = client.get("/id/" + iri[len(BASE) + 3 :], headers=HTML)
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    body = r.get_data(as_text=True)
+    assert f"<code>{iri}</code>" in body and 'id="open-editor"' in body
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+@pytest.mark.parametrize("suffix", list(FORMATS))
+def test_every_kind_dereferences_in_rdf(
+    client: FlaskClient, kinds: dict[str, str], kind: str, suffix: str
+) -> None:
+    iri = kinds[kind]
+    media, parser = FORMATS[suffix]
+    path = "/id/" + iri[len(BASE) + 3 :]
+    by_accept = client.get(path, headers={"Accept": media})
+    by_suffix = client.get(f"{path}.{suffix}")
+    by_param = client.get(path, query_string={"format": suffix})
+    for r in (by_accept, by_suffix, by_param):
+        assert r.status_code == 200 and r.mimetype == media
+    graph = Graph().parse(data=by_accept.get_data(as_text=True), format=parser)
+    node = URIRef(iri)
+    assert (node, None, None) in graph or (None, None, node) in graph
+    assert by_accept.headers["Vary"].startswith("Accept") and by_accept.headers["ETag"]
+
+
+@pytest.mark.parametrize("suffix", list(FORMATS))
+def test_ontology_in_rdf(client: FlaskClient, suffix: str) -> None:
+    media, parser = FORMATS[suffix]
+    r = client.get(f"/def/fdi.{suffix}")
+    assert r.status_code == 200 and r.mimetype == media
+    graph = Graph().parse(data=r.get_data(as_text=True), format=parser)
+    term = URIRef(ONTOLOGY_IRI + "#searchLabel")
+    assert (term, RDFS.label, Literal("search label", lang="en")) in graph
+    assert client.get("/def/fdi", headers={"Accept": media}).mimetype == media
+
+
+def test_ontology_page_has_term_anchors(client: FlaskClient) -> None:
+    r = client.get("/def/fdi", headers=HTML, query_string={"lang": "en"})
+    body = r.get_data(as_text=True)
+    assert r.status_code == 200
+    for term in ("searchLabel", "Province", "refArea", "MoreThan"):
+        assert f'id="{term}"' in body
+    assert "search label" in body
+    assert client.get("/def/fdi.exe", headers=HTML).status_code == 404
+
+
+def test_links_to_the_ontology_use_anchors(client: FlaskClient) -> None:
+    body = client.get("/id/area/VN-54", headers=HTML).get_data(as_text=True)
+    assert 'href="/def/fdi#Province"' in body and 'href="/id/area/VN"' in body
+
+
+def test_labels_and_values_in_both_languages(client: FlaskClient) -> None:
+    vi = client.get("/id/area/VN-54", headers=HTML, query_string={"lang": "vi"})
+    en = client.get("/id/area/VN-54", headers=HTML, query_string={"lang": "en"})
+    vi_body, en_body = vi.get_data(as_text=True), en.get_data(as_text=True)
+    assert "<h1>Bắc Giang</h1>" in vi_body and '<html lang="vi">' in vi_body
+    assert "<h1>Bac Giang</h1>" in en_body and '<html lang="en">' in en_body
+    assert "1,6 tỷ USD" in vi_body and "Dữ kiện và trích dẫn" in vi_body
+    assert "1.6 billion USD" in en_body and "Facts and their quotes" in en_body
+    assert "hơn 300 ha" in vi_body and "more than 300 ha" in en_body
+    assert vi.headers["Content-Language"] == "vi" and en.headers["Content-Language"] == "en"
+
+
+def test_language_choice_is_remembered(client: FlaskClient) -> None:
+    first = client.get("/", headers=HTML, query_string={"lang": "en"})
+    assert "lang=en" in first.headers["Set-Cookie"]
+    later = client.get("/id/area/VN-54", headers=HTML)
+    assert "<h1>Bac Giang</h1>" in later.get_data(as_text=True)
+    client.get("/", headers=HTML, query_string={"lang": "vi"})
+    assert "<h1>Bắc Giang</h1>" in client.get("/id/area/VN-54", headers=HTML).get_data(as_text=True)
+
+
+def test_accept_language_when_nothing_chosen(client: FlaskClient) -> None:
+    r = client.get("/id/area/VN-54", headers={**HTML, "Accept-Language": "en-GB,en;q=0.8"})
+    assert r.headers["Content-Language"] == "en"
+
+
+def test_quotes_are_highlighted_in_context(client: FlaskClient) -> None:
+    body = client.get("/id/area/VN-54", headers=HTML).get_data(as_text=True)
+    quotes = re.findall(r'<blockquote class="quote"[^>]*>\s*<p>(.*?)</p>', body, re.DOTALL)
+    assert len(quotes) >= 40
+    assert all(q.count("<mark>") == 1 for q in quotes)
+    assert "<mark>8 tháng đầu năm 2024, Bắc Giang thu hút được 1,6 tỷ USD vốn FDI.</mark>" in body
+    assert '<svg class="chart"' in body
+
+
+def test_editor_link_opens_the_resource_query(client: FlaskClient) -> None:
+    body = client.get("/id/area/VN-54", headers=HTML).get_data(as_text=True)
+    link = re.search(r'id="open-editor" href="([^"]+)"', body)
+    assert link is not None and link[1].startswith("/sparql#query=")
+    assert "VN-54" in link[1]
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/area/VN-99", "/id/nonsense/thing", "/id/area/%3Cscript%3E", "/id/obs/"]
+)
+def test_unknown_resource_is_a_404_page_offering_search(client: FlaskClient, path: str) -> None:
+    r = client.get(path, headers=HTML)
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    body = r.get_data(as_text=True)
+    assert 'action="/search"' in body and "<script>" not in body
+
+
+def test_unknown_resource_in_rdf_is_a_json_404(client: FlaskClient) -> None:
+    r = client.get("/id/area/VN-99", headers={"Accept": "text/turtle"})
+    assert r.status_code == 404 and r.get_json()["code"] == "not_found"
+    assert client.get("/id/area/VN-99.ttl").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("accept", "status", "mimetype"),
+    [
+        (None, 200, "text/html"),
+        ("*/*", 200, "text/html"),
+        (BROWSER, 200, "text/html"),
+        ("text/turtle", 200, "text/turtle"),
+        ("application/ld+json;profile=x", 200, "application/ld+json"),
+        ("application/rdf+xml, text/html;q=0.5", 200, "application/rdf+xml"),
+        ("image/png", 406, "application/json"),
+    ],
+)
+def test_negotiation(client: FlaskClient, accept: str | None, status: int, mimetype: str) -> None:
+    headers = {"Accept": accept} if accept else {}
+    r = client.get("/id/area/VN-54", headers=headers)
+    assert (r.status_code, r.mimetype) == (status, mimetype)
+
+
+def test_iris_follow_the_base_not_the_host(client: FlaskClient) -> None:
+    r = client.get("/id/area/VN-54.nt", base_url="http://localhost:8123")
+    assert f"<{BASE}id/area/VN-54>" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text", ["bac giang", "Bac Giang", "BẮC GIANG", "bắc giang"])
+def test_search_without_diacritics(client: FlaskClient, text: str) -> None:
+    hits = client.get("/search", query_string={"q": text, "format": "json"}).get_json()["hits"]
+    assert hits[0]["iri"] == BASE + "id/area/VN-54" and hits[0]["url"] == "/id/area/VN-54"
+    page = client.get("/search", query_string={"q": text}, headers=HTML).get_data(as_text=True)
+    assert 'href="/id/area/VN-54"' in page
+
+
+def test_search_finds_semiconductors(client: FlaskClient) -> None:
+    r = client.get("/search", query_string={"q": "ban dan"}, headers={"Accept": "application/json"})
+    assert r.mimetype == "application/json"
+    labels = [h["label"]["vi"] for h in r.get_json()["hits"]]
+    assert any("bán dẫn" in label for label in labels)
+    english = client.get("/search", query_string={"q": "semiconductor", "format": "json"})
+    assert english.get_json()["hits"]
+
+
+def test_empty_search(client: FlaskClient) -> None:
+    assert client.get("/search", headers=HTML).status_code == 200
+    assert client.get("/search?q=&format=json").get_json()["hits"] == []
+
+
+def test_home(client: FlaskClient) -> None:
+    body = client.get("/", headers=HTML, query_string={"lang": "en"}).get_data(as_text=True)
+    assert "What the graph holds" in body and 'href="/id/area/VN-54"' in body
+    assert 'href="/id/article/bac-giang-fdi-2024"' in body
+    assert "/queries/provinces" in body and "#query=" in body
+
+
+def test_editor_for_browsers_endpoint_for_clients(client: FlaskClient) -> None:
+    page = client.get("/sparql", headers=HTML)
+    assert page.mimetype == "text/html" and 'id="editor-settings"' in page.get_data(as_text=True)
+    assert "/assets/yasgui/yasgui.min.js" in page.get_data(as_text=True)
+    assert client.get("/sparql", headers={"Accept": "*/*"}).mimetype == "text/turtle"
+    assert client.get("/sparql").mimetype != "text/html"
+    answer = client.get("/sparql", query_string={"query": "ASK {}"}, headers=HTML)
+    assert answer.mimetype != "text/html"
+
+
+def test_editor_assets_are_served_locally(client: FlaskClient) -> None:
+    with client.get("/assets/yasgui/yasgui.min.js") as r:
+        assert r.status_code == 200 and b"Yasgui" in r.data[:2000]
+    with client.get("/assets/yasgui/yasgui.min.css") as r:
+        assert r.status_code == 200 and r.mimetype == "text/css"
+    assert client.get("/assets/yasgui/package.json").status_code == 404
+    assert client.get("/assets/yasgui/..%2F..%2Fpackage.json").status_code == 404
+
+
+def test_no_page_names_another_host(client: FlaskClient) -> None:
+    for path in ("/", "/id/area/VN-54", "/sparql", "/def/fdi", "/search?q=x"):
+        body = client.get(path, headers=HTML).get_data(as_text=True)
+        for attr in re.findall(r'(?:src|href)="([^"]+)"', body):
+            if attr.startswith("http"):  # only plain links to sources may leave
+                assert not re.search(r"<(script|link)[^>]+" + re.escape(attr), body)
