@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -75,11 +76,13 @@ _CANDIDATES = {
 _MEDIA = {kind: [m for m, _ in pairs] for kind, pairs in _CANDIDATES.items()}
 
 
+@lru_cache(maxsize=256)
 def negotiate(accept: str | None, kind: Kind, format_param: str | None = None) -> Format:
     """Pick the format for a result of ``kind`` from a ``format`` parameter or Accept.
 
     No Accept header (or an empty one) means the default; a header that matches
-    nothing is a 406, never a silent fallback.
+    nothing is a 406, never a silent fallback. Clients send few distinct headers, so
+    answers are memoised (errors are raised again each time).
     """
     table = BY_KIND[kind]
     if format_param:

@@ -18,7 +18,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,11 +35,24 @@ STACK_BYTES = 256 * 1024 * 1024  # reserved address space, touched only by deep 
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
+class _Job:
+    """A job and its outcome; ``done`` is released when the outcome is there."""
+
+    __slots__ = ("done", "error", "run", "value")
+
+    def __init__(self, run: Callable[[], Any]) -> None:
+        self.run = run
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.done = threading.Lock()
+        self.done.acquire()
+
+
 class _Helper:
     """One daemon thread that runs jobs handed to it, one at a time."""
 
     def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = queue.SimpleQueue()
+        self.jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         old = threading.stack_size(STACK_BYTES)
         try:
             threading.Thread(target=self._loop, name="fdigraph-query", daemon=True).start()
@@ -49,11 +61,12 @@ class _Helper:
 
     def _loop(self) -> None:
         while True:
-            job, future = self.jobs.get()
+            job = self.jobs.get()
             try:
-                future.set_result(job())
+                job.value = job.run()
             except BaseException as err:
-                future.set_exception(err)
+                job.error = err
+            job.done.release()
 
 
 class Runner:
@@ -67,15 +80,16 @@ class Runner:
         if helper is None or getattr(self._local, "pid", None) != os.getpid():
             helper = self._local.helper = _Helper()
             self._local.pid = os.getpid()
-        future: Future[T] = Future()
-        helper.jobs.put((job, future))
-        try:
-            return future.result(timeout)
-        except TimeoutError:
+        task = _Job(job)
+        helper.jobs.put(task)
+        # A bare lock is the cheapest hand-back (a Future costs a Condition per call).
+        if not task.done.acquire(timeout=timeout):
             self._local.helper = None  # it is stuck in the engine; never reuse it
-            raise QueryTimeout(
-                f"the query was stopped after {timeout:g} s (the time limit)"
-            ) from None
+            raise QueryTimeout(f"the query was stopped after {timeout:g} s (the time limit)")
+        if task.error is not None:
+            raise task.error
+        value: T = task.value
+        return value
 
 
 class LRU:
