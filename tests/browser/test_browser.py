@@ -1,0 +1,75 @@
+"""The web face in a real browser: editor, province page with quotes, search."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_editor_runs_a_saved_query(page: Any, server: str) -> None:
+    page.goto(server + "/sparql")
+    page.locator("#yasgui .CodeMirror").wait_for()
+    page.click('button.example[data-name="provinces"]')
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    rows.first.wait_for()
+    assert rows.count() >= 5
+    assert "VN-54" in page.locator(".yasr table.dataTable").inner_text()
+    page.click(".yasr .select_chart")
+    page.locator(".yasr svg.chart rect").first.wait_for()
+    page.click(".yasr .select_response")
+    page.locator(".yasr .CodeMirror").first.wait_for()
+
+
+def test_editor_opens_a_resource_query(page: Any, server: str) -> None:
+    page.goto(server + "/id/area/VN-54")
+    page.click("#open-editor")
+    page.locator("#yasgui .CodeMirror").wait_for()
+    assert "VN-54" in page.evaluate("window.fdigraphEditor.getTab().getQuery()")
+
+
+def test_province_page_shows_facts_with_quotes_in_both_languages(page: Any, server: str) -> None:
+    page.goto(server + "/id/area/VN-54?lang=vi")
+    assert page.locator("h1").inner_text() == "Bắc Giang"
+    assert page.locator(".fact").count() >= 40
+    marks = page.locator("blockquote.quote mark")
+    assert marks.count() >= 40
+    fdi = page.locator(".fact", has_text="1,6 tỷ USD").first
+    assert "1,6 tỷ USD" in fdi.locator("mark").first.inner_text()
+    assert page.locator("svg.chart").count() >= 1
+
+    page.click('a[data-lang="en"]')
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert page.locator("h1").inner_text() == "Bac Giang"
+    assert page.locator(".fact", has_text="1.6 billion USD").count() >= 1
+    assert "Facts and their quotes" in page.content()
+
+    page.goto(server + "/id/area/VN-54")  # the choice is remembered
+    assert page.locator("h1").inner_text() == "Bac Giang"
+
+
+def test_walk_from_home_to_a_quote_and_back(page: Any, server: str) -> None:
+    page.goto(server + "/?lang=vi")
+    page.click('ul.places a[href="/id/area/VN-54"]')
+    page.click(".fact >> nth=0 >> a.fact-label")
+    assert page.locator(".fact .value").first.inner_text()
+    page.click("blockquote.quote a.small >> nth=0")
+    assert page.url.startswith(server + "/id/quote/")
+    assert page.locator("blockquote.quote mark").count() >= 1
+    page.go_back()
+    page.go_back()
+    assert page.locator("h1").inner_text() == "Bắc Giang"
+
+
+def test_search_without_diacritics_finds_the_province(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.fill("form.bigsearch input[name=q]", "bac giang")
+    page.press("form.bigsearch input[name=q]", "Enter")
+    first = page.locator("ol.hits li a").first
+    assert first.inner_text() == "Bắc Giang"
+    first.click()
+    page.wait_for_url(server + "/id/area/VN-54")
+    assert page.locator("h1").inner_text() == "Bắc Giang"
