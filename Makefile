@@ -5,15 +5,30 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install build serve test test-fast lint typecheck bench clean
+.PHONY: install chromium build serve test test-fast lint typecheck bench clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# The query editor (YASGUI) from the npm registry, served by fdigraph itself.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	  else \
+	    echo "browser tests need Debian's chromium: sudo apt-get install chromium" >&2; \
+	  fi; \
+	fi
 
 build: install
 	$(BIN)/fdigraph build
@@ -25,7 +40,7 @@ test: install
 	$(BIN)/python -m pytest
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not e2e and not slow"
+	$(BIN)/python -m pytest -m "not e2e and not slow and not browser"
 
 lint: install
 	$(BIN)/ruff check src tests bench
