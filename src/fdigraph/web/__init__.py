@@ -69,7 +69,8 @@ def _finish(response: Response) -> Response:
 
     origins = str(current_app.config["CORS_ORIGINS"]).split()
     headers = response.headers
-    vary = [v.strip() for v in headers.get("Vary", "").split(",") if v.strip()]
+    given = headers.get("Vary")
+    vary = [v.strip() for v in given.split(",") if v.strip()] if given else []
     if "*" in origins:
         headers["Access-Control-Allow-Origin"] = "*"
     else:
@@ -95,11 +96,13 @@ def _finish(response: Response) -> Response:
 
 def _gzip(response: Response) -> bool:
     """Compress a large body when the client accepts gzip; whether the body may vary."""
-    if (
-        response.direct_passthrough
-        or response.status_code != 200
-        or "Content-Encoding" in response.headers
-        or not (response.mimetype or "").startswith(_COMPRESSIBLE)
+    if response.direct_passthrough or response.status_code != 200:
+        return False
+    length = response.content_length
+    if length is not None and length < GZIP_MIN:
+        return False
+    if "Content-Encoding" in response.headers or not (response.mimetype or "").startswith(
+        _COMPRESSIBLE
     ):
         return False
     body = response.get_data()
