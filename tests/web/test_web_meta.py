@@ -199,3 +199,25 @@ def test_disk_store_is_served_too(store_path: Path) -> None:
     r = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     assert json.loads(r.data)["results"]["bindings"][0]["n"]["value"] == "73"
     assert client.get("/health").get_json()["in_memory"] is False
+
+
+def test_void_from_the_build_is_served_when_it_matches(tmp_path: Path) -> None:
+    from fdigraph.store import load_files
+
+    (tmp_path / "d.nt").write_text(f"<{EX}a> <{EX}p> <{EX}b> .\n", encoding="utf-8")
+    info = load_files([tmp_path / "d.nt"], tmp_path / "store")
+    marker = "http://example.org/marker"
+    beside = tmp_path / "void.ttl"
+    beside.write_text(
+        f'<{EX}dataset> <http://purl.org/dc/terms/identifier> "{info.build}" ; <{marker}> 1 .\n',
+        encoding="utf-8",
+    )
+    body = make_app(tmp_path / "store").test_client().get("/.well-known/void").data
+    assert marker.encode() in body
+    beside.write_text(
+        f'<{EX}dataset> <http://purl.org/dc/terms/identifier> "old" ; <{marker}> 1 .\n'
+    )
+    (tmp_path / "store" / "void.ttl").unlink(missing_ok=True)
+    stale = make_app(tmp_path / "store").test_client().get("/.well-known/void").data
+    assert marker.encode() not in stale and b"void:triples 1" in stale
+    assert (tmp_path / "store" / "void.ttl").is_file()  # computed once, kept beside the data

@@ -43,6 +43,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(meta.bp)
     app.after_request(_finish)
     _optional_blueprints(app)
+    if settings["IN_MEMORY"]:  # before gunicorn forks, so that workers share it
+        meta.prepare_void(app)
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
         app.wsgi_app, LRU(size, CACHE_BYTES), frozenset({"/sparql"})
     )

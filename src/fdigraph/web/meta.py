@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
-from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from fdigraph import protocol, void
@@ -46,27 +46,43 @@ def health() -> Response:
     return response
 
 
-def _void_triples() -> list[ox.Triple]:
-    """dist/void.ttl when it describes the served build, else computed once per worker."""
-    cached: list[ox.Triple] | None = current_app.extensions.get("fdigraph.void")
+def prepare_void(app: Flask) -> list[ox.Triple]:
+    """The VoID triples of the served build, found or made once.
+
+    In order: ``void.ttl`` beside the store link (written by ``fdigraph build``), then
+    ``void.ttl`` inside the store's own folder (a copy this function saved before),
+    else computed from the store and saved there if the folder is writable. With
+    IN_MEMORY the app factory calls this before gunicorn forks, so workers share it.
+    """
+    cached: list[ox.Triple] | None = app.extensions.get("fdigraph.void")
     if cached is not None:
         return cached
     with _lock:
-        eng = _engine()
-        base = eng.info.base_iri or current_app.config["BASE_IRI"]
-        built = Path(eng.path).parent / "void.ttl"
+        eng: Engine = app.extensions["fdigraph"]
+        build = ox.Literal(eng.info.build)
+        endpoint = ox.NamedNode(void.VOID + "sparqlEndpoint")
         triples: list[ox.Triple] = []
-        if built.is_file():
-            quads = list(ox.parse(path=str(built), format=ox.RdfFormat.TURTLE))
-            if any(q.object == ox.Literal(eng.info.build) for q in quads):
-                endpoint = ox.NamedNode(void.VOID + "sparqlEndpoint")
-                triples = [q.triple for q in quads if q.predicate != endpoint]
+        saved = eng.path.resolve() / "void.ttl"
+        for candidate in (eng.path.parent / "void.ttl", saved):
+            if candidate.is_file():
+                quads = list(ox.parse(path=str(candidate), format=ox.RdfFormat.TURTLE))
+                if any(q.object == build for q in quads):  # it describes this build
+                    triples = [q.triple for q in quads if q.predicate != endpoint]
+                    break
         if not triples:
+            base = eng.info.base_iri or app.config["BASE_IRI"]
             triples = void.void_triples(
                 eng.store(), base_iri=base, build=eng.info.build, endpoint=None
             )
-        current_app.extensions["fdigraph.void"] = triples
+            body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=void.PREFIXES)
+            with contextlib.suppress(OSError):  # a read-only folder: compute at next start
+                saved.write_bytes(body or b"")
+        app.extensions["fdigraph.void"] = triples
         return triples
+
+
+def _void_triples() -> list[ox.Triple]:
+    return prepare_void(current_app)
 
 
 @bp.route("/.well-known/void")
