@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import (
     Blueprint,
@@ -86,7 +86,7 @@ def page() -> Response:
 
 def share(query: str) -> str:
     """The URL fragment YASGUI reads to open a tab with ``query`` (``/sparql#...``)."""
-    return urlencode({"query": query})
+    return urlencode({"query": query}, quote_via=quote)
 
 
 @bp.route("/assets/yasgui/<name>")
