@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -13,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from fdigraph.build import BuildResult
+from fdigraph.store import load_files
 from fdigraph.vocab import KINDS, ONTOLOGY_IRI
 from fdigraph.web import create_app
 
@@ -251,3 +253,16 @@ def test_no_page_names_another_host(client: FlaskClient) -> None:
         for attr in re.findall(r'(?:src|href)="([^"]+)"', body):
             if attr.startswith("http"):  # only plain links to sources may leave
                 assert not re.search(r"<(script|link)[^>]+" + re.escape(attr), body)
+
+
+def test_pages_on_a_store_without_the_article(tmp_path: Path) -> None:
+    """Any loaded store is served: empty overviews, 404s for what it lacks, never a 500."""
+    data = tmp_path / "a.ttl"
+    data.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    load_files([data], tmp_path / "store")
+    app = create_app({"TESTING": True, "STORE_PATH": str(tmp_path / "store")})
+    with app.test_client() as c:
+        for path, status in [("/", 200), ("/search?q=x", 200), ("/sparql", 200)]:
+            assert c.get(path, headers=HTML).status_code == status
+        for path in ("/def/fdi", "/def/fdi.ttl", "/id/area/VN-54", "/id/area/VN-54.ttl"):
+            assert c.get(path, headers=HTML).status_code == 404

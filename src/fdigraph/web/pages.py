@@ -169,9 +169,11 @@ def ontology(suffix: str) -> BaseResponse:
     if suffix and suffix not in SUFFIXES:
         return not_found(f"def/fdi.{suffix}")
     _, fmt = _negotiate(f"fdi.{suffix}" if suffix else "fdi")
-    if fmt is not None:
-        return _rdf(describe.ontology_query(ONTOLOGY_IRI), fmt, ("def",))
     run = rows()
+    if fmt is not None:
+        if not _timed(lambda: describe.exists(run, ONTOLOGY_IRI)):
+            return not_found("def/fdi")
+        return _rdf(describe.ontology_query(ONTOLOGY_IRI), fmt, ("def",))
     found = _timed(lambda: overview.ontology(run, ONTOLOGY_IRI))
     if found is None:
         return not_found("def/fdi")
