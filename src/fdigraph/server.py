@@ -13,7 +13,9 @@ query in-process.)
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,9 +44,18 @@ def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> N
 
 
 def worker_exit(server: Any, worker: Any) -> None:
-    """Runs in the worker as it ends: a poisoned one leaves at once (exit status 0)."""
+    """Runs in the worker as it ends: leave at once, with exit status 0.
+
+    A poisoned worker must not wait for its runaway evaluation. And no worker may run
+    C++ static destructors: RocksDB's thread pool, started when the arbiter opened the
+    store, was not copied by the fork, and joining it at exit aborts the process.
+    """
     if getattr(worker, "fdigraph_poisoned", False):
-        os._exit(0)
+        worker.log.info("worker %s exits after a stopped query", os.getpid())
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 class Server(BaseApplication):  # type: ignore[misc]

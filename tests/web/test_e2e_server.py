@@ -268,3 +268,7 @@ def test_sigterm_is_graceful(server: Served) -> None:
     """Runs last in this module: the server stops cleanly on SIGTERM."""
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(15) == 0
+    log = server.log.read_text()
+    assert "Shutting down" in log
+    for crash in ("SIGSEGV", "SIGABRT", "terminate called", "Traceback"):
+        assert crash not in log

@@ -42,7 +42,7 @@ def test_serve_builds_first_when_nothing_is_built(
     built: list[dict[str, Any]] = []
 
     class Result:
-        class info:  # noqa: N801 - mimics BuildResult.info
+        class info:  # mimics BuildResult.info
             build, triples = "b", 1
 
     def fake_build(values: dict[str, Any], **_: Any) -> Result:
