@@ -30,10 +30,10 @@ chromium:
 	  fi; \
 	fi
 
-build: install
+build: $(VENV)/.installed
 	$(BIN)/fdigraph build
 
-serve: install
+serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/fdigraph serve --host $(HOST) --port $(PORT)
 
 test: install
