@@ -266,3 +266,17 @@ def test_pages_on_a_store_without_the_article(tmp_path: Path) -> None:
             assert c.get(path, headers=HTML).status_code == status
         for path in ("/def/fdi", "/def/fdi.ttl", "/id/area/VN-54", "/id/area/VN-54.ttl"):
             assert c.get(path, headers=HTML).status_code == 404
+
+
+@pytest.mark.slow
+def test_every_minted_iri_dereferences(client: FlaskClient, graph_store: ox.Store) -> None:
+    """All of them, in HTML and Turtle (the other formats share the Turtle's query)."""
+    query = f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }}'
+    iris = [row[0].value for row in graph_store.query(query, use_default_graph_as_union=True)]
+    assert len(iris) > 500
+    for iri in iris:
+        path = "/id/" + iri[len(BASE) + 3 :]
+        page = client.get(path, headers=HTML)
+        assert page.status_code == 200, iri
+        turtle = client.get(path + ".ttl")
+        assert turtle.status_code == 200 and iri.rsplit("/", 1)[-1] in turtle.get_data(as_text=True)
