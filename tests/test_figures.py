@@ -99,7 +99,10 @@ def test_what_is_not_an_amount_is_refused(text: str) -> None:
         (Amount(Decimal(1600000000), "USD"), "1,6 tỷ USD", "1.6 billion USD"),
         (Amount(Decimal(76), "PERCENT"), "76%", "76%"),
         (Amount(Decimal(365), "HA"), "365 ha", "365 ha"),
-        (Amount(Decimal("54341000000000"), "VND"), "54,341 nghìn tỷ đồng", "54.341 trillion VND"),
+        (Amount(Decimal("54341000000000"), "VND"), "54.341 tỷ đồng", "54,341 billion VND"),
+        (Amount(Decimal("1543700000"), "USD"), "1.543,7 triệu USD", "1,543.7 million USD"),
+        (Amount(Decimal("5980000000"), "USD"), "5,98 tỷ USD", "5.98 billion USD"),
+        (Amount(Decimal("19000000"), "NUM"), "19 triệu", "19 million"),
     ],
 )
 def test_amounts_are_written_as_readers_read_them(amount: Amount, vi: str, en: str) -> None:

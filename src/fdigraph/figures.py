@@ -155,10 +155,13 @@ def format_amount(amount: Amount, lang: str = "vi") -> str:
     value = amount.value
     scale_word = ""
     if amount.unit in {"USD", "VND", "NUM"}:
-        for factor, word in _SCALE_NAMES[lang]:
-            if abs(value) >= factor:
-                value = value / factor
-                scale_word = word
+        # The largest scale that keeps at most two decimals, as the press writes it:
+        # 1,6 tỷ USD but 1.543,7 triệu USD, and 54.341 tỷ đồng rather than 54,341 nghìn tỷ.
+        fitting = [(f, w) for f, w in _SCALE_NAMES[lang] if abs(value) >= f]
+        for factor, word in fitting:
+            scaled = value / factor
+            if scaled == scaled.quantize(Decimal("0.01")) or (factor, word) == fitting[-1]:
+                value, scale_word = scaled, word
                 break
     symbol = _UNIT_SYMBOLS[lang].get(amount.unit, amount.unit)
     number = format_number(value, lang)
