@@ -153,3 +153,17 @@ class QueryTimeout(FdigraphError):
 
     status = 503
     code = "query_timeout"
+
+
+class RemoteStoreError(FdigraphError):
+    """The remote triple store being served is down, refused, or answered garbage."""
+
+    status = 502
+    code = "bad_gateway"
+
+
+class RemoteStoreTimeout(RemoteStoreError):
+    """The remote triple store did not answer within the time limit."""
+
+    status = 504
+    code = "gateway_timeout"
