@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fdigraph.facts import Teaser
+
 
 @dataclass(frozen=True)
 class DraftQuote:
@@ -63,15 +65,8 @@ class DraftRanking:
         return (self.area, self.scope, self.rank, self.comparator, self.period)
 
 
-@dataclass(frozen=True)
-class DraftTeaser:
-    id: str
-    section: str
-    headline: str
-    summary: str | None
-    about: tuple[str, ...]
-    start: int
-    end: int
+# A drafted teaser has exactly the fields of a curated one.
+DraftTeaser = Teaser
 
 
 @dataclass(frozen=True)

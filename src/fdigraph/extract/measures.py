@@ -1,7 +1,6 @@
 """Which measure a quantity is, from its unit and the words around it.
 
-Measure keys are the ontology's (``fdigraph.facts.MEASURES``) plus a few the drafts
-need and the ontology may adopt (``EXTRA_MEASURES``).
+Measure keys are the ontology's (``fdigraph.facts.MEASURES``).
 """
 
 from __future__ import annotations
@@ -9,22 +8,6 @@ from __future__ import annotations
 import re
 
 from fdigraph.extract.quantities import Quantity
-
-EXTRA_MEASURES = (
-    "exportValue",
-    "growthRate",
-    "declineRate",
-    "growthRatio",
-    "landArea",
-    "enterpriseCount",
-    "projectCount",
-    "jobCount",
-    "industrialParkCount",
-    "industrialParkOccupancyRate",
-    "publicInvestmentDisbursed",
-    "grdpGrowth",
-    "duration",
-)
 
 # (folded cue, measure) per unit; the cue nearest before the figure wins, and a cue
 # right after it ("1,6 tỷ USD vốn FDI") wins over both.
