@@ -102,7 +102,7 @@ def store_runner(store: object) -> Runner:
     """A runner over a pyoxigraph store (union default graph), yielding rdflib terms."""
     import pyoxigraph as ox
 
-    assert isinstance(store, ox.Store)
+    assert hasattr(store, "query")  # a pyoxigraph Store, or fdigraph.remote.RemoteStore
 
     def convert(term: object) -> Identifier:
         if isinstance(term, ox.NamedNode):

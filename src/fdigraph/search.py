@@ -125,7 +125,7 @@ def store_runner(store: object) -> Runner:
     """A runner over a pyoxigraph store (union default graph, literals bound as substitutions)."""
     import pyoxigraph as ox
 
-    assert isinstance(store, ox.Store)
+    assert hasattr(store, "query")  # a pyoxigraph Store, or fdigraph.remote.RemoteStore
 
     def run(query: str) -> list[dict[str, str]]:
         result = store.query(query, use_default_graph_as_union=True)
