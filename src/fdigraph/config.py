@@ -58,6 +58,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CACHE_SIZE", 512, "Responses kept per worker, keyed by build and request."),
     Setting("WORKERS", 2, "Server worker processes."),
     Setting("CORS_ORIGINS", "*", "Value of Access-Control-Allow-Origin."),
+    Setting("ENDPOINT", "", "SPARQL query URL of a remote store to serve instead of the store."),
+    Setting(
+        "ENDPOINT_GRAPHS",
+        "",
+        "Default graph in front of ENDPOINT: empty, every named graph; `union`; or graph IRIs.",
+    ),
+    Setting("ENDPOINT_REFRESH", 30.0, "Seconds between checks of the remote data's fingerprint."),
 )
 
 DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}

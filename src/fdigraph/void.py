@@ -162,8 +162,13 @@ def service_description(
     result_formats: Sequence[str],
     void_url: str | None = None,
     federation: bool = False,
+    named_graphs: Sequence[str] = (),
 ) -> list[ox.Triple]:
-    """A SPARQL 1.1 Service Description of a read-only endpoint with a union default graph."""
+    """A SPARQL 1.1 Service Description of a read-only endpoint with a union default graph.
+
+    The default graph is the union of ``named_graphs``, which are listed in the default
+    dataset too (whether the store or fdigraph makes the union, clients see the same).
+    """
     svc = ox.NamedNode(endpoint)
     out = [
         ox.Triple(svc, RDF_TYPE, _n(SD, "Service")),
@@ -187,4 +192,11 @@ def service_description(
         if void_url:
             see_also = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
             out.append(ox.Triple(dataset, see_also, ox.NamedNode(void_url)))
+        for name in named_graphs:
+            graph = ox.BlankNode()
+            out += [
+                ox.Triple(default, _n(SD, "namedGraph"), graph),
+                ox.Triple(graph, RDF_TYPE, _n(SD, "NamedGraph")),
+                ox.Triple(graph, _n(SD, "name"), ox.NamedNode(name)),
+            ]
     return out

@@ -20,13 +20,30 @@ from fdigraph.errors import FdigraphError
     type=click.Path(path_type=Path, file_okay=False),
     help="Store to serve (from `fdigraph build` or `fdigraph load`); default STORE_PATH.",
 )
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Serve from this remote SPARQL query endpoint instead; default FDIGRAPH_ENDPOINT.",
+)
 @click.option("--workers", type=int, help="Worker processes; default FDIGRAPH_WORKERS.")
 @click.option("--timeout", type=float, help="Seconds per query; default FDIGRAPH_QUERY_TIMEOUT.")
 def serve_command(
-    host: str, port: int, store_path: Path | None, workers: int | None, timeout: float | None
+    host: str,
+    port: int,
+    store_path: Path | None,
+    endpoint: str | None,
+    workers: int | None,
+    timeout: float | None,
 ) -> None:
-    """Serve the graph over SPARQL (gunicorn); builds it first when none is built."""
+    """Serve the graph over SPARQL (gunicorn); builds it first when none is built.
+
+    With --endpoint, serves a remote triple store instead (nothing is built or opened).
+    """
     overrides: dict[str, Any] = {}
+    if store_path is not None and endpoint:
+        raise click.UsageError("give --store or --endpoint, not both")
+    if endpoint:
+        overrides["ENDPOINT"] = endpoint
     if store_path is not None:
         overrides["STORE_PATH"] = str(store_path.resolve())
     if timeout is not None:
@@ -36,7 +53,7 @@ def serve_command(
     try:
         values = config.load(**overrides)
         path = config.resolve_path(values, "STORE_PATH")
-        if not path.exists():
+        if not values["ENDPOINT"] and not path.exists():
             if store_path is not None:
                 raise click.ClickException(f"no store at {path}")
             _build(values)

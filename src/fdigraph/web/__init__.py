@@ -25,7 +25,10 @@ EXPOSED = "ETag, Fdigraph-Truncated, Content-Length, Content-Encoding"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the Flask app over the store at STORE_PATH (default ``dist/store``)."""
+    """Build the Flask app over the store at STORE_PATH (default ``dist/store``).
+
+    With ENDPOINT set, over that remote SPARQL endpoint instead (:mod:`fdigraph.web.remote`).
+    """
     app = Flask(__name__)
     extra = dict(test_config or {})
     flask_only = {k: extra.pop(k) for k in list(extra) if k not in config.DEFAULTS}
@@ -33,20 +36,28 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.config.update(flask_only)
     app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_REQUEST_BYTES"])
-    store_path = config.resolve_path(settings, "STORE_PATH")
-    app.extensions["fdigraph"] = Engine.open(settings, store_path)
     size = int(settings["CACHE_SIZE"])
-    app.extensions["fdigraph.results"] = LRU(size, CACHE_BYTES)
+    results, responses = LRU(size, CACHE_BYTES), LRU(size, CACHE_BYTES)
+    if settings["ENDPOINT"]:
+        from fdigraph.web.remote import RemoteEngine
+
+        remote = RemoteEngine.open(settings)
+        remote.caches += [results, responses]  # emptied when the remote data changes
+        app.extensions["fdigraph"] = remote
+    else:
+        store_path = config.resolve_path(settings, "STORE_PATH")
+        app.extensions["fdigraph"] = Engine.open(settings, store_path)
+    app.extensions["fdigraph.results"] = results
 
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
     app.after_request(_finish)
     _optional_blueprints(app)
-    if settings["IN_MEMORY"]:  # before gunicorn forks, so that workers share it
+    if settings["IN_MEMORY"] and not settings["ENDPOINT"]:  # before gunicorn forks: shared
         meta.prepare_void(app)
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, LRU(size, CACHE_BYTES), frozenset({"/sparql"})
+        app.wsgi_app, responses, frozenset({"/sparql"})
     )
     return app
 

@@ -16,11 +16,12 @@ import os
 import queue
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pyoxigraph as ox
 
@@ -38,10 +39,11 @@ _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 class _Job:
     """A job and its outcome; ``done`` is released when the outcome is there."""
 
-    __slots__ = ("done", "error", "run", "value")
+    __slots__ = ("deadline", "done", "error", "run", "value")
 
-    def __init__(self, run: Callable[[], Any]) -> None:
+    def __init__(self, run: Callable[[], Any], deadline: float) -> None:
         self.run = run
+        self.deadline = deadline
         self.value: Any = None
         self.error: BaseException | None = None
         self.done = threading.Lock()
@@ -62,6 +64,7 @@ class _Helper:
     def _loop(self) -> None:
         while True:
             job = self.jobs.get()
+            _CURRENT.deadline = job.deadline
             try:
                 job.value = job.run()
             except BaseException as err:
@@ -80,7 +83,7 @@ class Runner:
         if helper is None or getattr(self._local, "pid", None) != os.getpid():
             helper = self._local.helper = _Helper()
             self._local.pid = os.getpid()
-        task = _Job(job)
+        task = _Job(job, time.monotonic() + timeout)
         helper.jobs.put(task)
         # A bare lock is the cheapest hand-back (a Future costs a Condition per call).
         if not task.done.acquire(timeout=timeout):
@@ -90,6 +93,18 @@ class Runner:
             raise task.error
         value: T = task.value
         return value
+
+
+_CURRENT = threading.local()  # the deadline of the job a helper thread is running
+
+
+def time_left() -> float | None:
+    """Seconds left to the job running in this thread (None outside a timed job).
+
+    A remote store reads it so that its own time limit fires before the job's.
+    """
+    deadline: float | None = getattr(_CURRENT, "deadline", None)
+    return None if deadline is None else deadline - time.monotonic()
 
 
 class LRU:
@@ -107,6 +122,11 @@ class LRU:
                 return None
             self.data.move_to_end(key)
             return item[1]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()
+            self.size = 0
 
     def put(self, key: Any, value: Any, size: int) -> None:
         if self.entries <= 0 or size > self.max_bytes // 8:
@@ -132,6 +152,7 @@ class Engine:
     info: fstore.BuildInfo
     _store: ox.Store | None = None
     _pid: int = 0
+    remote: ClassVar[bool] = False
 
     @classmethod
     def open(cls, settings: Mapping[str, Any], path: Path) -> Engine:
@@ -152,6 +173,10 @@ class Engine:
             self._store = fstore.open_read_only(self.path, in_memory=self.in_memory)
             self._pid = os.getpid()
         return self._store
+
+    def ping(self) -> None:
+        """Raise if the store cannot be used."""
+        self.store()
 
     def evaluate(self, op: Operation, shape: QueryShape, fmt: Format, base: str) -> Serialised:
         """Evaluate and serialise (this is the work the deadline applies to)."""

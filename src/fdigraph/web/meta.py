@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from fdigraph import protocol, void
+from fdigraph.errors import FdigraphError
 from fdigraph.web.engine import Engine
 
 bp = Blueprint("meta", __name__)
@@ -27,46 +28,54 @@ def health() -> Response:
     """Whether the store is open, how many triples it holds and which build it is."""
     eng = _engine()
     status = 200
-    body: dict[str, object] = {
-        "ok": True,
-        "status": 200,
-        "store": "open",
-        "in_memory": eng.in_memory,
-        "build": eng.info.build,
-        "triples": eng.info.triples,
-        "graphs": list(eng.info.graphs),
-    }
+    body: dict[str, object] = {"ok": True, "status": 200}
     try:
-        eng.store()
+        eng.ping()
+    except FdigraphError as err:  # a remote store down (502) or slow (504)
+        status = err.status
+        body.update(ok=False, status=status, code=err.code, error=err.message)
     except Exception as err:  # report, never crash the health check
         status = 503
         body.update(ok=False, status=status, store=f"unavailable: {err}")
+    body.setdefault("store", "remote" if eng.remote else "open")
+    body.update(
+        in_memory=eng.in_memory,
+        build=eng.info.build,
+        triples=eng.info.triples,
+        graphs=list(eng.info.graphs),
+    )
     response = Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def prepare_void(app: Flask) -> list[ox.Triple]:
-    """The VoID triples of the served build, found or made once.
+    """The VoID triples of the served build, found or made once (per build when remote).
 
     In order: ``void.ttl`` beside the store link (written by ``fdigraph build``), then
     ``void.ttl`` inside the store's own folder (a copy this function saved before),
     else computed from the store and saved there if the folder is writable. With
     IN_MEMORY the app factory calls this before gunicorn forks, so workers share it.
     """
-    cached: list[ox.Triple] | None = app.extensions.get("fdigraph.void")
-    if cached is not None:
-        return cached
+    eng: Engine = app.extensions["fdigraph"]
+    cached: tuple[str, list[ox.Triple]] | None = app.extensions.get("fdigraph.void")
+    if cached is not None and cached[0] == eng.info.build:
+        return cached[1]
+    if eng.remote:  # computed from the remote data, again when its fingerprint changes
+        build = eng.info.build
+        base = eng.info.base_iri or app.config["BASE_IRI"]
+        found = void.void_triples(eng.store(), base_iri=base, build=build, endpoint=None)
+        app.extensions["fdigraph.void"] = (build, found)
+        return found
     with _lock:
-        eng: Engine = app.extensions["fdigraph"]
-        build = ox.Literal(eng.info.build)
+        ours = ox.Literal(eng.info.build)
         endpoint = ox.NamedNode(void.VOID + "sparqlEndpoint")
         triples: list[ox.Triple] = []
         saved = eng.path.resolve() / "void.ttl"
         for candidate in (eng.path.parent / "void.ttl", saved):
             if candidate.is_file():
                 quads = list(ox.parse(path=str(candidate), format=ox.RdfFormat.TURTLE))
-                if any(q.object == build for q in quads):  # it describes this build
+                if any(q.object == ours for q in quads):  # it describes this build
                     triples = [q.triple for q in quads if q.predicate != endpoint]
                     break
         if not triples:
@@ -77,7 +86,7 @@ def prepare_void(app: Flask) -> list[ox.Triple]:
             body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=void.PREFIXES)
             with contextlib.suppress(OSError):  # a read-only folder: compute at next start
                 saved.write_bytes(body or b"")
-        app.extensions["fdigraph.void"] = triples
+        app.extensions["fdigraph.void"] = (eng.info.build, triples)
         return triples
 
 

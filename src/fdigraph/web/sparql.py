@@ -91,6 +91,7 @@ def service_description() -> BaseResponse:
         result_formats=[_FORMAT_IRIS[f.name] for f in protocol.FORMATS],
         void_url=request.host_url + ".well-known/void",
         federation=bool(settings["SERVICE_ALLOWLIST"].split()),
+        named_graphs=eng.info.graphs,
     )
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
     response = Response(body, content_type=fmt.content_type)
