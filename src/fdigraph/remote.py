@@ -94,7 +94,13 @@ class RemoteStore:
     """
 
     def __init__(
-        self, url: str, *, timeout: float, graphs: str = "", budget: Budget | None = None
+        self,
+        url: str,
+        *,
+        timeout: float,
+        graphs: str = "",
+        budget: Budget | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         if httpx.URL(url).scheme not in ("http", "https"):
             raise ConfigError(f"ENDPOINT must be an http(s) URL: {url!r}")
@@ -102,6 +108,7 @@ class RemoteStore:
         self.union = graphs.strip() == UNION
         self.fixed = tuple(graphs.split()) if graphs.strip() and not self.union else None
         self.graphs: tuple[str, ...] | None = self.fixed
+        self.transport = transport  # tests put a mock here
         self._client: httpx.Client | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -114,6 +121,7 @@ class RemoteStore:
                     self._client = httpx.Client(
                         headers={"User-Agent": f"fdigraph/{__version__}", "Accept": ACCEPT},
                         limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+                        transport=self.transport,
                     )
                     self._pid = os.getpid()
         return self._client
