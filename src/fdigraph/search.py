@@ -69,7 +69,8 @@ def sparql(query_words: Sequence[str], limit: int) -> str:
     tests = " && ".join(f"CONTAINS(?folded, ?w{i})" for i in range(len(query_words))) or "false"
     return (
         prologue
-        + "SELECT ?s ?folded (SAMPLE(?type) AS ?kind) (SAMPLE(?vi) AS ?labelVi) (SAMPLE(?en) AS ?labelEn)\n"
+        + "SELECT ?s ?folded (GROUP_CONCAT(DISTINCT STR(?type)) AS ?kinds)"
+        + " (SAMPLE(?vi) AS ?labelVi) (SAMPLE(?en) AS ?labelEn)\n"
         + "WHERE {\n"
         + f"  VALUES ({names}) {{ ({row}) }}\n"
         + f"  ?s fdi:searchLabel ?folded . FILTER({tests})\n"
@@ -105,7 +106,7 @@ def search(run: Runner, text: str, *, limit: int = 20) -> list[Hit]:
     rows = run(sparql(query_words, limit))
     best: dict[str, Hit] = {}
     for row in rows:
-        kind = row.get("kind", "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        kind = _kind(row.get("kinds", ""))
         folded = row.get("folded", "")
         hit = Hit(
             iri=row["s"],
@@ -119,6 +120,12 @@ def search(run: Runner, text: str, *, limit: int = 20) -> list[Hit]:
             best[hit.iri] = hit
     ranked = sorted(best.values(), key=lambda h: (-h.score, h.label_vi, h.iri))
     return ranked[:limit]
+
+
+def _kind(types: str) -> str:
+    """The most telling of a resource's classes (SAMPLE would leave it to the engine)."""
+    names = sorted(t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in types.split())
+    return max(names, key=lambda name: KIND_WEIGHT.get(name, 0), default="")
 
 
 def store_runner(store: object) -> Runner:
