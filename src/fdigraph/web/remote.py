@@ -137,7 +137,7 @@ class RemoteEngine:
 
     def etag(self, key: tuple[Any, ...]) -> str:
         digest = hashlib.blake2b(repr(key).encode(), digest_size=10).hexdigest()
-        return f'W/"{self.info.build}.{self._epoch}-{digest}"'
+        return f'W/"{self.info.build}.{self._age()}-{digest}"'
 
     def _age(self) -> int:
         return int(time.time() // (self.refresh_every * AGES))
