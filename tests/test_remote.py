@@ -177,3 +177,13 @@ def test_fingerprint_and_len() -> None:
 def test_only_http_urls() -> None:
     with pytest.raises(ConfigError):
         RemoteStore("file:///etc/passwd", timeout=1)
+
+
+def test_serve_takes_a_store_or_an_endpoint() -> None:
+    from click.testing import CliRunner
+
+    from fdigraph.cli import main
+
+    done = CliRunner().invoke(main, ["serve", "--store", "x", "--endpoint", "http://h/q"])
+    assert done.exit_code == 2 and "not both" in done.output
+    assert "--endpoint URL" in CliRunner().invoke(main, ["serve", "--help"]).output
