@@ -26,7 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from tests.external.conftest import Oxigraph, free_port, start_oxigraph, stop
+from tests.external.conftest import Oxigraph, free_port, oxigraph_binary, start_oxigraph, stop
 
 from fdigraph import config, queries
 from fdigraph.build import BuildResult
@@ -397,3 +397,46 @@ def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
     back = by_phase["back"]
     assert back[-8:] == [200] * 8, back
     assert front.get("/health").json()["ok"] is True
+
+
+# --- the other ways to make the default graph, in-process over a real store ---------------
+
+
+@pytest.mark.parametrize(
+    ("graphs", "union", "expected"),
+    [
+        ("union", True, None),  # the store's own union default graph
+        (f"{BASE}graph/ontology", False, f"{BASE}graph/ontology"),  # exactly these graphs
+    ],
+)
+def test_union_by_the_store_or_a_graph_list(
+    built: BuildResult, tmp_path: Path, local: FlaskClient, graphs: str, union: bool,
+    expected: str | None,
+) -> None:  # fmt: skip
+    port = free_port()
+    argv = [oxigraph_binary(), "serve", "--location", str(tmp_path / "ox"),
+            "--bind", f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])]  # fmt: skip
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert _eventually(lambda: _up(url), within=20)
+        publish(built.dist / "fdigraph.nq", store_url=url + "/store")
+        app = create_app({"TESTING": True, "ENDPOINT": url + "/query",
+                          "ENDPOINT_GRAPHS": graphs, "MAX_ROWS": MAX_ROWS})  # fmt: skip
+        with app.test_client() as client:
+            params = {"default-graph-uri": expected} if expected else {}
+            mine = rows(client.get("/sparql", query_string={"query": COUNT}).data)
+            assert mine == rows(local.get("/sparql", query_string={"query": COUNT, **params}).data)
+            hits = client.get("/search?q=bac+giang&format=json").json["hits"]
+            assert bool(hits) is (expected is None)  # the ontology graph has no places
+            assert client.get("/health").json["ok"] is True
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _up(url: str) -> bool:
+    try:
+        return httpx.get(url + "/query?query=ASK%7B%7D", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
