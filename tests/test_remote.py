@@ -187,3 +187,18 @@ def test_serve_takes_a_store_or_an_endpoint() -> None:
     done = CliRunner().invoke(main, ["serve", "--store", "x", "--endpoint", "http://h/q"])
     assert done.exit_code == 2 and "not both" in done.output
     assert "--endpoint URL" in CliRunner().invoke(main, ["serve", "--help"]).output
+
+
+def test_a_base_that_is_not_an_iri_never_reaches_the_query() -> None:
+    from fdigraph.errors import QueryError
+
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(form(request)["query"][0])
+        return httpx.Response(200, content=ROWS, headers={"Content-Type": JSON})
+
+    evil = "http://h> SELECT * { SERVICE <http://inside/> { ?s ?p ?o } } #/sparql"
+    with pytest.raises(QueryError, match="not an IRI"):
+        store(handler).query("SELECT * {}", base_iri=evil)
+    assert sent == []

@@ -24,7 +24,7 @@ import httpx
 import pyoxigraph as ox
 
 from fdigraph import __version__
-from fdigraph.errors import ConfigError, RemoteStoreError, RemoteStoreTimeout
+from fdigraph.errors import ConfigError, QueryError, RemoteStoreError, RemoteStoreTimeout
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Budget = Callable[[], float | None]  # seconds the caller still has, when it has a deadline
@@ -283,12 +283,20 @@ def _pairs(form: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
 
 
 def _prologue(query: str, base: str | None, prefixes: Mapping[str, str]) -> str:
-    """BASE and the prefixes the caller gave that the query uses, on one leading line."""
-    parts = [f"BASE <{base}>"] if base else []
-    for name, iri in prefixes.items():
+    """BASE and the prefixes the caller gave that the query uses, on one leading line.
+
+    The base comes from the request's Host header: checked as an IRI, so that no text
+    can reach the query past the protocol's checks that way.
+    """
+    try:
+        parts = [f"BASE {ox.NamedNode(base)}"] if base else []
+        spelled = {name: str(ox.NamedNode(str(iri))) for name, iri in prefixes.items()}
+    except ValueError as err:
+        raise QueryError(f"not an IRI: {err} (the request's Host header?)") from None
+    for name, iri in spelled.items():
         declared = re.search(rf"(?i)\bPREFIX\s+{re.escape(name)}:", query)
         if f"{name}:" in query and not declared:
-            parts.append(f"PREFIX {name}: <{iri}>")
+            parts.append(f"PREFIX {name}: {iri}")
     return " ".join(parts) + " " if parts else ""
 
 
