@@ -202,3 +202,24 @@ def test_a_base_that_is_not_an_iri_never_reaches_the_query() -> None:
     with pytest.raises(QueryError, match="not an IRI"):
         store(handler).query("SELECT * {}", base_iri=evil)
     assert sent == []
+
+
+def test_the_app_starts_while_the_store_is_down_and_says_502() -> None:
+    import socket
+
+    from fdigraph.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens there once the socket is closed
+    app = create_app({"TESTING": True, "ENDPOINT": f"http://127.0.0.1:{port}/query"})
+    with app.test_client() as client:
+        for path in (
+            "/health",
+            "/sparql?query=ASK%7B%7D",
+            "/queries/provinces.json",
+            "/search?q=a",
+        ):
+            r = client.get(path, headers={"Accept": "application/json"})
+            assert r.status_code == 502, (path, r.data)
+            assert r.json["code"] == "bad_gateway" and "triple store" in r.json["error"]
