@@ -166,6 +166,12 @@ def report(results: dict[str, Any]) -> str:
     ]
     for size, sres in results["sizes"].items():
         setups = [s for s in SETUPS if s in sres["setups"]]
+        answers = {q: {sres["setups"][s]["queries"].get(q, {}).get("rows") for s in setups}
+                   for q in sres["setups"][setups[0]]["queries"]}  # fmt: skip
+        differ = sorted(q for q, found in answers.items() if len(found) != 1)
+        lines += ["", f"{int(size):,} triples: " + (
+            f"the setups disagree on the rows of {', '.join(differ)}." if differ
+            else "every setup gave the same number of rows for every query.")]  # fmt: skip
         for cell in sorted({c for s in setups for q in sres["setups"][s]["queries"].values()
                             for c in q.get("cells", {})}):  # fmt: skip
             lines += ["", f"## {int(size):,} triples, {cell}", ""]
