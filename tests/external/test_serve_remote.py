@@ -351,18 +351,19 @@ def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
 
     def client(start: int) -> None:
         with httpx.Client(timeout=TIMEOUT + 8) as http:
-            for n in range(start, start + 300):
+            for n in range(start, start + 1000):  # bounded: 1000 requests a client at most
                 if done.is_set():
                     return
                 path = LOAD[n % len(LOAD)].format(n=n)
                 began, at = time.monotonic(), phase[0]
                 r = http.get(front.url + path)
                 took = time.monotonic() - began
-                if at == phase[0]:  # a request that began and ended in the same phase
-                    seen.append((at, r.status_code, took))
+                seen.append((at if at == phase[0] else "between", r.status_code, took))
                 slowest[0] = max(slowest[0], took)
                 if r.status_code != 200 and not error_shape(r):
                     problems.append(f"{path}: {r.status_code} {r.text[:300]}")
+                if r.status_code != 200:
+                    time.sleep(0.01)  # a refused connection answers at once: pace the loop
 
     clients = [threading.Thread(target=client, args=(i * 1000,)) for i in range(4)]
     for thread in clients:
@@ -371,7 +372,7 @@ def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
         time.sleep(0.5)
         phase[0] = "paused"
         os.kill(front.store.process.pid, signal.SIGSTOP)  # accepts connections, never answers
-        time.sleep(TIMEOUT + 1.5)
+        time.sleep(TIMEOUT + 2.5)
         phase[0] = "resuming"
         os.kill(front.store.process.pid, signal.SIGCONT)
         stop(front.store)
@@ -391,9 +392,10 @@ def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
     assert not problems, problems[:5]
     assert {status for _, status, _ in seen} <= {200, 502, 504}
     assert slowest[0] < TIMEOUT + 4, "a request hung"
-    assert set(by_phase["up"]) == {200}
-    assert 504 in by_phase["paused"]
-    assert set(by_phase["stopped"]) == {502}
+    assert set(by_phase["up"]) == {200}, by_phase
+    summary = {name: sorted(set(codes)) for name, codes in by_phase.items()}
+    assert 504 in by_phase.get("paused", []) + by_phase.get("between", []), summary
+    assert set(by_phase["stopped"]) == {502}, summary
     back = by_phase["back"]
     assert back[-8:] == [200] * 8, back
     assert front.get("/health").json()["ok"] is True
