@@ -223,3 +223,17 @@ def test_the_app_starts_while_the_store_is_down_and_says_502() -> None:
             r = client.get(path, headers={"Accept": "application/json"})
             assert r.status_code == 502, (path, r.data)
             assert r.json["code"] == "bad_gateway" and "triple store" in r.json["error"]
+
+
+def test_a_union_store_without_named_graphs_still_has_a_fingerprint() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if "GRAPH" in form(request)["query"][0]:
+            return httpx.Response(400, content=b"GRAPH is not supported")
+        total = (
+            b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","value":"9"}}]}}'
+        )
+        return httpx.Response(200, content=total, headers={"Content-Type": JSON})
+
+    assert store(handler, graphs="union").fingerprint() == {"": 9}
+    with pytest.raises(RemoteStoreError):
+        store(handler).fingerprint()

@@ -186,9 +186,14 @@ class RemoteStore:
         Cheap on any store, and it changes when a graph is republished with other
         content; it also refreshes the list of graphs that make the union.
         """
-        found = self.query(GRAPH_COUNTS)
-        assert isinstance(found, ox.QuerySolutions)
-        counts = {row[0].value: _int(row[1]) for row in found if row[0] is not None}
+        try:
+            found = self.query(GRAPH_COUNTS)
+            assert isinstance(found, ox.QuerySolutions)
+            counts = {row[0].value: _int(row[1]) for row in found if row[0] is not None}
+        except RemoteStoreError:
+            if not self.union:  # a union store may keep everything in its default graph
+                raise
+            counts = {}
         if self.fixed is not None:
             counts = {g: counts.get(g, 0) for g in self.fixed}
         elif self.union:
