@@ -1,7 +1,7 @@
 """fdigraph's SPARQL benchmark: fdigraph against `oxigraph serve` and rdflib-endpoint.
 
     make bench                      # full run: 10k, 100k and 1M triples (about 20 min)
-    .venv/bin/python bench/run.py --quick            # 10k only, about a minute
+    .venv/bin/python bench/run.py --quick            # 10k only, about two minutes
     .venv/bin/python bench/run.py --sizes 100000 --servers fdigraph,oxigraph
 
 For each size: generate the data (``bench/generate.py``, seeded), load it into each
