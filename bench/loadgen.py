@@ -129,8 +129,9 @@ async def _worker(
             except (OSError, asyncio.IncompleteReadError, HTTPError, ValueError) as err:
                 name = type(err).__name__
                 result.errors[name] = result.errors.get(name, 0) + 1
-                with contextlib.suppress(Exception):
-                    writer.close()
+                if writer is not None:
+                    with contextlib.suppress(Exception):
+                        writer.close()
                 reader = writer = None
                 continue
             elapsed = time.perf_counter() - start
@@ -197,7 +198,8 @@ def run_load(
     """
     coro = _run(host, port, make, concurrency, duration, max_requests, timeout)
     if uvloop is not None:
-        return uvloop.run(coro)
+        result: LoadResult = uvloop.run(coro)
+        return result
     return asyncio.run(coro)
 
 

@@ -453,21 +453,19 @@ def run_cell(
 
     base = server.target(query.text)
     headers = ""
+    make: Callable[[int], bytes]
+    warm_make: Callable[[int], bytes]
     if mode == "warm":
         fixed = build_get(HOST, server.port, base, query.accept, headers)
-
-        def make(_i: int) -> bytes:
-            return fixed
-
-        warm_make = make
+        make = warm_make = lambda _i: fixed
     else:
         suffix = cold_suffix(secrets.token_hex(4))
 
-        def make(i: int) -> bytes:
+        def make_cold(i: int) -> bytes:
             return build_get(HOST, server.port, base + suffix(i), query.accept, headers)
 
-        def warm_make(i: int) -> bytes:
-            return make(10_000_000 + i)
+        make = make_cold
+        warm_make = lambda i: make_cold(10_000_000 + i)  # noqa: E731
 
     warm = run_load(
         HOST,
@@ -714,7 +712,7 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    bench_pkgs = {}
+    bench_pkgs: dict[str, str | None] = {}
     for pkg in ("oxigraph", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi", "uvloop"):
         try:
             bench_pkgs[pkg] = version(pkg)
@@ -765,7 +763,7 @@ def _fmt_qps(cell: dict[str, Any] | None) -> str:
     if not cell:
         return "–"
     if cell.get("status") != "ok" or "qps" not in cell:
-        return cell.get("status", "–")
+        return str(cell.get("status", "–"))
     return f"{cell['qps']:,.0f}" if cell["qps"] >= 100 else f"{cell['qps']:.1f}"
 
 
@@ -972,32 +970,18 @@ def targets(results: dict[str, Any]) -> list[str]:
             checks: list[tuple[str, float | None, float | None, float]] = []
             if "oxigraph" in servers and kind != "trivial":
                 need = 1.0 if measured_kind(results, size, qname, kind) == "heavy" else 0.5
-                checks.append(
-                    (
-                        f"cold ≥ {need:g}× oxigraph",
-                        *(
-                            _ratio(
-                                _cell(results, size, "fdigraph", qname, f"cold-c{c}"),
-                                _cell(results, size, "oxigraph", qname, f"cold-c{c}"),
-                            )
-                            for c in (1, 8)
-                        ),
-                        need,
+                for mode, label, want in (
+                    ("cold", f"cold ≥ {need:g}× oxigraph", need),
+                    ("warm", "warm ≥ 2× oxigraph", 2.0),
+                ):
+                    c1, c8 = (
+                        _ratio(
+                            _cell(results, size, "fdigraph", qname, f"{mode}-c{c}"),
+                            _cell(results, size, "oxigraph", qname, f"{mode}-c{c}"),
+                        )
+                        for c in (1, 8)
                     )
-                )
-                checks.append(
-                    (
-                        "warm ≥ 2× oxigraph",
-                        *(
-                            _ratio(
-                                _cell(results, size, "fdigraph", qname, f"warm-c{c}"),
-                                _cell(results, size, "oxigraph", qname, f"warm-c{c}"),
-                            )
-                            for c in (1, 8)
-                        ),
-                        2.0,
-                    )
-                )
+                    checks.append((label, c1, c8, want))
             if "rdflib-endpoint" in servers and kind != "trivial":
                 r = []
                 for c in (1, 8):
@@ -1009,11 +993,11 @@ def targets(results: dict[str, Any]) -> list[str]:
                         r.append(_ratio(fc, rc))  # type: ignore[arg-type]
                 checks.append(("cold > rdflib-endpoint", r[0], r[1], 1.0))
             if kind == "trivial":
-                vals = [
+                qps = [
                     (_cell(results, size, "fdigraph", qname, f"cold-c{c}") or {}).get("qps")
                     for c in (1, 8)
                 ]
-                checks.append(("≥ 2,000 q/s", vals[0], vals[1], 2000.0))
+                checks.append(("≥ 2,000 q/s", qps[0], qps[1], 2000.0))
             p = []
             for c in (1, 8):
                 cell = _cell(results, size, "fdigraph", qname, f"cold-c{c}") or {}
@@ -1021,7 +1005,7 @@ def targets(results: dict[str, Any]) -> list[str]:
             # p99 < 4 x p50: shown as the ratio, met when below 4
             checks.append(("cold p99/p50 < 4", p[0], p[1], -4.0))
             for label, a, b, need in checks:
-                vals = [v for v in (a, b) if v is not None]
+                vals: list[float] = [v for v in (a, b) if v is not None]
                 if need < 0:
                     met = bool(vals) and all(v < -need for v in vals)
                 else:
