@@ -1046,6 +1046,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="seconds a run may spend measuring cells again because other work took CPU",
     )
     p.add_argument("--work", type=Path, default=BENCH / "work", help="stores and logs")
+    p.add_argument(
+        "--keep-stores", action="store_true", help="keep each size's stores after measuring it"
+    )
     return p.parse_args(argv)
 
 
@@ -1117,11 +1120,22 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     server.stop()
                 _write(results, results_dir, name, t_start)
+            if not args.keep_stores:
+                _drop_stores(work)
     finally:
         stop_all()
         _write(results, results_dir, name, t_start)
     log(f"results: {results_dir / (name + '.json')}, {results_dir / (name + '.md')}")
     return 0
+
+
+def _drop_stores(work: Path) -> None:
+    """Remove the stores a size's servers used (GBs at 1M); keep their logs."""
+    for path in work.glob("*-store*"):
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _write(results: dict[str, Any], folder: Path, name: str, t_start: float) -> None:
