@@ -22,13 +22,13 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from fdigraph.web.errors import POISONED
+from fdigraph.worker import on_starting
 
 # Two request threads per worker: a runaway query holds one while the other keeps
 # serving, and keep-alive connections are kept (sync workers close every connection).
 # Measured on 2 cores, trivial queries, 8 clients: sync 1.5-1.8k q/s, gthread with one
 # thread 1.7k (and requests queued behind a runaway waited for it), two threads 2.4k.
 THREADS = 2
-ACCESS_LOG_FORMAT = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
 def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> None:
@@ -82,7 +82,7 @@ def options(
     port: int,
     workers: int,
     timeout: float,
-    worker_class: str = "gthread",
+    worker_class: str = "fdigraph.worker.BalancedWorker",
     threads: int = THREADS,
 ) -> dict[str, Any]:
     """gunicorn settings for ``fdigraph serve``."""
@@ -101,7 +101,8 @@ def options(
         # default 4094-byte request line would answer a bare 414.
         "limit_request_line": 0,
         "accesslog": "-",
-        "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": "fdigraph.worker.AccessLogger",
+        "on_starting": on_starting,
         "errorlog": "-",
         "post_request": post_request,
         "worker_exit": worker_exit,

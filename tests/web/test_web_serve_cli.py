@@ -58,6 +58,6 @@ def test_serve_builds_first_when_nothing_is_built(
 
 def test_gunicorn_options() -> None:
     opts = server.options(host="127.0.0.1", port=1, workers=2, timeout=10)
-    assert opts["preload_app"] is True and opts["worker_class"] == "gthread"
-    assert opts["timeout"] > 10 and "%(M)s" in opts["access_log_format"]
+    assert opts["preload_app"] is True and opts["worker_class"] == "fdigraph.worker.BalancedWorker"
+    assert opts["timeout"] > 10 and opts["logger_class"] == "fdigraph.worker.AccessLogger"
     assert opts["post_request"] is server.post_request
