@@ -18,17 +18,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    # Imported here so `import fdigraph.cli` stays cheap; each module adds its commands.
-    from fdigraph.cli import graph
+    # Each module adds its commands; they import their domain modules lazily, inside the
+    # commands, so `fdigraph --help` stays fast.
+    from fdigraph.cli import extract, graph, publish, queries, serve
 
-    graph.register(main)
-    for name in ("serve", "extract", "queries", "publish"):
-        try:
-            module = __import__(f"fdigraph.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as err:
-            if err.name != f"fdigraph.cli.{name}":
-                raise
-            continue
+    for module in (graph, serve, queries, extract, publish):
         module.register(main)
 
 
