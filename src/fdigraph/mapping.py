@@ -312,18 +312,24 @@ class Mapper:
         yield self.area(st.area), relation, obj
         yield from self._provenance(article, s, st.id, st.source, st.quotes)
 
+    def _cube(
+        self, s: URIRef, cls: URIRef, dataset: str, area: str, period: Period | None
+    ) -> Iterator[Triple]:
+        """What every Data Cube observation has: its classes, data set, area and period."""
+        yield s, RDF.type, cls
+        yield s, RDF.type, QB.Observation
+        yield s, QB.dataSet, self.mint("dataset", dataset)
+        yield s, FDI.refArea, self.area(area)
+        if period:
+            yield s, FDI.refPeriod, self.mint("period", period.key)
+            yield from self.period(period)
+
     def observation(
         self, article: F.Article, o: F.Observation, labels: dict[str, F.Labels]
     ) -> Iterator[Triple]:
         s = self.mint("obs", article.id, o.id)
         measure = fdi_term(o.measure)
-        yield s, RDF.type, FDI.Observation
-        yield s, RDF.type, QB.Observation
-        yield s, QB.dataSet, self.mint("dataset", f"{article.id}-indicators")
-        yield s, FDI.refArea, self.area(o.area)
-        if o.period:
-            yield s, FDI.refPeriod, self.mint("period", o.period.key)
-            yield from self.period(o.period)
+        yield from self._cube(s, FDI.Observation, f"{article.id}-indicators", o.area, o.period)
         yield s, QB.measureType, measure
         yield s, measure, Literal(str(o.value), datatype=XSD.decimal)
         yield s, SDMX_ATTRIBUTE.unitMeasure, UNIT_IRIS[o.unit]
@@ -347,13 +353,7 @@ class Mapper:
         self, article: F.Article, r: F.Ranking, labels: dict[str, F.Labels], kinds: dict[str, str]
     ) -> Iterator[Triple]:
         s = self.mint("ranking", article.id, r.id)
-        yield s, RDF.type, FDI.RankingObservation
-        yield s, RDF.type, QB.Observation
-        yield s, QB.dataSet, self.mint("dataset", f"{article.id}-rankings")
-        yield s, FDI.refArea, self.area(r.area)
-        if r.period:
-            yield s, FDI.refPeriod, self.mint("period", r.period.key)
-            yield from self.period(r.period)
+        yield from self._cube(s, FDI.RankingObservation, f"{article.id}-rankings", r.area, r.period)
         yield s, FDI.rankedIndicator, self.mint("concept", r.indicator)
         yield s, FDI.rankingScope, self.area(r.scope)
         yield s, FDI.rank, Literal(r.rank, datatype=XSD.positiveInteger)
