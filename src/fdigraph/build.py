@@ -201,7 +201,13 @@ def build(
             ),
             base_iri=str(values["BASE_IRI"]),
         )
-        store.write_store(scratch / "fdigraph.nq", store_path, info)
+        nquads = scratch / "fdigraph.nq"
+
+        def fill(opened: ox.Store) -> store.BuildInfo:
+            opened.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            return info
+
+        store.write_store(store_path, info.build, fill)
         extra = _describe(store_path, info, values)
         if extra is not None:
             (scratch / "void.ttl").write_bytes(extra)

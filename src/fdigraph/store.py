@@ -8,10 +8,11 @@ open the store read-only; several processes may do so at once.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -37,24 +38,24 @@ class BuildInfo:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 
 
-def write_store(nquads: Path, store_path: Path, info: BuildInfo) -> Path:
-    """Load an N-Quads file into a new store and swap it in at ``store_path``.
+def write_store(store_path: Path, build: str, fill: Callable[[ox.Store], BuildInfo]) -> Path:
+    """Fill a new store with ``fill`` and swap it in at ``store_path``.
 
-    ``store_path`` becomes (or stays) a symlink to ``store-<build>`` beside it. The old
-    store stays until the link has moved, and the one before it is kept for servers
-    that still have it open.
+    ``fill`` loads the triples and returns the manifest to keep with them. ``store_path``
+    becomes (or stays) a symlink to ``store-<build>`` beside it. The old store stays until
+    the link has moved, and the one before it is kept for servers that still have it open.
     """
     parent = store_path.parent
     parent.mkdir(parents=True, exist_ok=True)
     if store_path.exists() and not store_path.is_symlink():
         raise StoreError(f"{store_path} exists and is not a store link made by fdigraph")
-    final = parent / f"{store_path.name}-{info.build}"
+    final = parent / f"{store_path.name}-{build}"
     if not (final / MANIFEST).is_file():
         tmp = parent / f".{final.name}.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             store = ox.Store(str(tmp))
-            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            info = fill(store)
             store.flush()
             del store
             (tmp / MANIFEST).write_text(info.to_json(), encoding="utf-8")
@@ -86,33 +87,31 @@ def _prune(store_path: Path, keep: Path) -> None:
 
 def load_files(files: Iterable[Path], store_path: Path, *, graph: str | None = None) -> BuildInfo:
     """Load RDF files of any format Oxigraph reads into a new store at ``store_path``."""
-    import hashlib
-    import tempfile
-
+    formats = []
     digest = hashlib.sha256()
-    with tempfile.TemporaryDirectory() as scratch:
-        work = ox.Store(scratch)
-        for file in files:
-            fmt = ox.RdfFormat.from_extension(file.suffix.lstrip(".")) if file.suffix else None
-            if fmt is None:
-                raise StoreError(f"{file}: cannot tell the RDF format from the file name")
-            to_graph = ox.NamedNode(graph) if graph else None
+    for file in files:
+        fmt = ox.RdfFormat.from_extension(file.suffix.lstrip(".")) if file.suffix else None
+        if fmt is None:
+            raise StoreError(f"{file}: cannot tell the RDF format from the file name")
+        formats.append((file, fmt))
+        digest.update(file.read_bytes())
+    to_graph = ox.NamedNode(graph) if graph else None
+
+    def fill(store: ox.Store) -> BuildInfo:
+        for file, fmt in formats:
             try:
                 if fmt.supports_datasets or to_graph is None:
-                    work.bulk_load(path=str(file), format=fmt)
+                    store.bulk_load(path=str(file), format=fmt)
                 else:
-                    work.bulk_load(path=str(file), format=fmt, to_graph=to_graph)
+                    store.bulk_load(path=str(file), format=fmt, to_graph=to_graph)
             except (OSError, SyntaxError, ValueError) as err:
                 raise StoreError(f"{file}: {err}") from err
-            digest.update(file.read_bytes())
-        nq = Path(scratch) / "all.nq"
-        work.dump(str(nq), format=ox.RdfFormat.N_QUADS)
-        count = len(work)
-        graphs = tuple(sorted(g.value for g in work.named_graphs() if isinstance(g, ox.NamedNode)))
-        del work
-        info = BuildInfo(build=digest.hexdigest()[:16], triples=count, graphs=graphs)
-        write_store(nq, store_path, info)
-    return info
+        names = (g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+        return BuildInfo(build=built, triples=len(store), graphs=tuple(sorted(names)))
+
+    built = digest.hexdigest()[:16]
+    write_store(store_path, built, fill)
+    return build_info(store_path)
 
 
 def build_info(store_path: Path) -> BuildInfo:
