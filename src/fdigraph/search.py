@@ -129,15 +129,8 @@ def _kind(types: str) -> str:
 
 
 def store_runner(store: object) -> Runner:
-    """A runner over a pyoxigraph store (union default graph, literals bound as substitutions)."""
-    import pyoxigraph as ox
+    """A runner over a pyoxigraph store (or a remote one), with values as plain strings."""
+    from fdigraph.labels import store_runner as term_runner
 
-    assert hasattr(store, "query")  # a pyoxigraph Store, or fdigraph.remote.RemoteStore
-
-    def run(query: str) -> list[dict[str, str]]:
-        result = store.query(query, use_default_graph_as_union=True)
-        assert isinstance(result, ox.QuerySolutions)
-        names = [v.value for v in result.variables]
-        return [{n: row[n].value for n in names if row[n] is not None} for row in result]
-
-    return run
+    rows = term_runner(store)
+    return lambda query: [{name: str(term) for name, term in row.items()} for row in rows(query)]
