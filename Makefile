@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install chromium build serve test test-fast lint typecheck bench clean
+.PHONY: install debian build serve test test-fast lint typecheck bench clean
 
-install: $(VENV)/.installed node_modules/.installed chromium
+install: $(VENV)/.installed node_modules/.installed debian
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Browser tests drive Debian's Chromium (Playwright never downloads a browser here).
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# Debian packages, installed in one apt run when missing: Chromium for the browser tests
+# (Playwright never downloads a browser here) and nginx for `fdigraph serve`'s cache front.
+DEBS := chromium:/usr/bin/chromium nginx:/usr/sbin/nginx
+debian:
+	@missing=""; for d in $(DEBS); do [ -x "$${d#*:}" ] || missing="$$missing $${d%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	  else \
-	    echo "browser tests need Debian's chromium: sudo apt-get install chromium" >&2; \
+	    echo "fdigraph's tests need Debian's$$missing: sudo apt-get install$$missing" >&2; \
 	  fi; \
 	fi
 

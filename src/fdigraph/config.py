@@ -57,6 +57,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IN_MEMORY", True, "Copy the read-only store into memory at start (faster)."),
     Setting("CACHE_SIZE", 512, "Responses kept per worker, keyed by build and request."),
     Setting("WORKERS", 2, "Server worker processes."),
+    Setting(
+        "FRONT",
+        "auto",
+        "nginx in front, answering repeated GETs itself: auto (when installed), nginx or none.",
+    ),
     Setting("CORS_ORIGINS", "*", "Value of Access-Control-Allow-Origin."),
     Setting("ENDPOINT", "", "SPARQL query URL of a remote store to serve instead of the store."),
     Setting(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -111,6 +112,43 @@ def options(
     }
 
 
-def serve(overrides: Mapping[str, Any], **kwargs: Any) -> None:
-    """Run gunicorn in the foreground until SIGTERM or SIGINT (both graceful)."""
-    Server(overrides, options(**kwargs)).run()
+def serve(
+    overrides: Mapping[str, Any],
+    *,
+    front: str | None = None,
+    max_body: int = 0,
+    cors: str = "*",
+    **kwargs: Any,
+) -> None:
+    """Run gunicorn in the foreground until SIGTERM or SIGINT (both graceful).
+
+    With ``front`` (an nginx binary), nginx listens on host:port and gunicorn on a Unix
+    socket behind it; nginx is stopped, gracefully, when gunicorn has stopped.
+    """
+    if front is None:
+        Server(overrides, options(**kwargs)).run()
+        return
+    from fdigraph.errors import ConfigError
+    from fdigraph.front import Front, app_overrides
+
+    proxy = Front(
+        front, kwargs["host"], kwargs["port"], float(kwargs["timeout"]), max_body, cors
+    ).start()
+    lost: list[bool] = []
+
+    def nginx_ended() -> None:  # in the arbiter: stop gunicorn too, gracefully
+        # (no exit status to report: gunicorn's SIGCHLD handler reaps nginx too)
+        lost.append(True)
+        print("fdigraph: nginx ended; stopping", file=sys.stderr, flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    proxy.watch(nginx_ended)
+    try:
+        settings = options(**kwargs)
+        settings["bind"] = proxy.bind
+        settings["accesslog"] = None  # nginx logs every request, cache hits included
+        Server(app_overrides(proxy, overrides), settings).run()
+    finally:
+        proxy.stop()
+        if lost:
+            raise ConfigError("the nginx front ended unexpectedly; its messages are above")

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -15,10 +12,9 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
+from tests.serving import Served, serving
 from tests.web.conftest import EX, NUMBERS, TRIG
 
 from fdigraph.store import load_files
@@ -28,59 +24,15 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"
 CHAIN = "\n".join(f"<{EX}c/{i}> <{EX}next> <{EX}c/{i + 1}> ." for i in range(3000))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class Served:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    @property
-    def endpoint(self) -> str:
-        return self.url + "/sparql"
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("e2e")
     (root / "data.trig").write_text(TRIG, encoding="utf-8")
     (root / "more.nt").write_text(NUMBERS + "\n" + CHAIN + "\n", encoding="utf-8")
     load_files([root / "data.trig", root / "more.nt"], root / "store")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
-    log = root / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fdigraph", "serve", "--store", str(root / "store"),
-             "--port", str(port), "--workers", "2", "--timeout", "2"],
-            stdout=out, stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
-    served = Served(f"http://127.0.0.1:{port}", process, log)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(served.url + "/health", timeout=1) as r:
-                    if json.load(r)["ok"]:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("server did not start:\n" + log.read_text()) from None
-                time.sleep(0.1)
+    args = ("--workers", "2", "--timeout", "2")
+    with serving(root / "store", root / "server.log", *args) as served:
         yield served
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def get(served: Served, query: str, accept: str = "", timeout: float = 10) -> tuple[int, bytes]:

@@ -26,7 +26,29 @@ def test_serve_passes_its_options(store_path: Path, calls: list[Any]) -> None:
     overrides, kw = calls[0]
     assert overrides["STORE_PATH"] == str(store_path.resolve())
     assert overrides["QUERY_TIMEOUT"] == 2.5
-    assert kw == {"host": "127.0.0.1", "port": 5123, "workers": 3, "timeout": 2.5}
+    assert {k: kw[k] for k in ("host", "port", "workers", "timeout")} == {
+        "host": "127.0.0.1",
+        "port": 5123,
+        "workers": 3,
+        "timeout": 2.5,
+    }
+    assert kw["max_body"] == 1048576 and kw["cors"] == "*"
+
+
+def test_serve_fronts_a_local_store_with_nginx_when_asked(
+    store_path: Path, calls: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fdigraph import front
+
+    monkeypatch.setattr(front, "find_nginx", lambda: "/opt/nginx")
+    for args, expected in (([], "/opt/nginx"), (["--front", "none"], None)):
+        result = CliRunner().invoke(main, ["serve", "--store", str(store_path), *args])
+        assert result.exit_code == 0, result.output
+        assert calls.pop()[1]["front"] == expected
+    monkeypatch.setattr(front, "find_nginx", lambda: None)
+    monkeypatch.setenv("FDIGRAPH_FRONT", "nginx")
+    result = CliRunner().invoke(main, ["serve", "--store", str(store_path)])
+    assert result.exit_code == 1 and "nginx is not installed" in result.output and not calls
 
 
 def test_serve_refuses_a_missing_store(tmp_path: Path, calls: list[Any]) -> None:

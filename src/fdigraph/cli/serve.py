@@ -27,6 +27,11 @@ from fdigraph.errors import FdigraphError
 )
 @click.option("--workers", type=int, help="Worker processes; default FDIGRAPH_WORKERS.")
 @click.option("--timeout", type=float, help="Seconds per query; default FDIGRAPH_QUERY_TIMEOUT.")
+@click.option(
+    "--front",
+    type=click.Choice(["auto", "nginx", "none"]),
+    help="nginx cache in front of gunicorn; default FDIGRAPH_FRONT (auto: when installed).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -34,6 +39,7 @@ def serve_command(
     endpoint: str | None,
     workers: int | None,
     timeout: float | None,
+    front: str | None,
 ) -> None:
     """Serve the graph over SPARQL (gunicorn); builds it first when none is built.
 
@@ -50,6 +56,8 @@ def serve_command(
         overrides["QUERY_TIMEOUT"] = timeout
     if workers is not None:
         overrides["WORKERS"] = workers
+    if front is not None:
+        overrides["FRONT"] = front
     try:
         values = config.load(**overrides)
         path = config.resolve_path(values, "STORE_PATH")
@@ -57,17 +65,26 @@ def serve_command(
             if store_path is not None:
                 raise click.ClickException(f"no store at {path}")
             _build(values)
+        from fdigraph.front import choose
+
+        nginx = choose(str(values["FRONT"]), remote=bool(values["ENDPOINT"]))
     except FdigraphError as err:
         raise click.ClickException(str(err)) from err
     from fdigraph.server import serve
 
-    serve(
-        overrides,
-        host=host,
-        port=port,
-        workers=int(values["WORKERS"]),
-        timeout=float(values["QUERY_TIMEOUT"]),
-    )
+    try:
+        serve(
+            overrides,
+            host=host,
+            port=port,
+            workers=int(values["WORKERS"]),
+            timeout=float(values["QUERY_TIMEOUT"]),
+            front=nginx,
+            max_body=int(values["MAX_REQUEST_BYTES"]),
+            cors=str(values["CORS_ORIGINS"]),
+        )
+    except FdigraphError as err:
+        raise click.ClickException(str(err)) from err
 
 
 def _build(values: dict[str, Any]) -> None:

@@ -56,8 +56,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _optional_blueprints(app)
     if settings["IN_MEMORY"] and not settings["ENDPOINT"]:  # before gunicorn forks: shared
         meta.prepare_void(app)
+    front = bool(app.config.get("FRONT_CACHE")) and not settings["ENDPOINT"]
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, responses, frozenset({"/sparql"})
+        app.wsgi_app, responses, frozenset({"/sparql"}), front=front
     )
     return app
 

@@ -4,6 +4,9 @@ The build a server holds never changes, so a response is a pure function of the
 request: its method, URL, body and the headers negotiation reads. A hit is answered
 here, in front of Flask, with the bytes (already gzipped if they were) and the ETag
 made the first time; a matching ``If-None-Match`` gets a 304.
+
+Behind the cache front (:mod:`fdigraph.front`), a response this cache would keep is
+also marked for nginx to keep, so the next identical GET never reaches Python.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from fdigraph.front import CACHE_HEADER, KEEP_SECONDS
 from fdigraph.web.engine import LRU
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -23,8 +27,11 @@ _NOT_IN_304 = {"content-type", "content-length", "content-encoding"}
 class ResponseCache:
     """WSGI middleware answering repeated requests to ``paths`` from an LRU."""
 
-    def __init__(self, app: WSGIApp, lru: LRU, paths: frozenset[str]) -> None:
+    def __init__(
+        self, app: WSGIApp, lru: LRU, paths: frozenset[str], *, front: bool = False
+    ) -> None:
         self.app, self.lru, self.paths = app, lru, paths
+        self.front = [(CACHE_HEADER, str(KEEP_SECONDS))] if front else []
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -68,6 +75,8 @@ class ResponseCache:
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if self.front and environ.get(CACHEABLE) and status.startswith("200"):
+                headers = headers + self.front
             captured[:] = [status, headers]
             return start_response(status, headers, exc_info)
 

@@ -1,0 +1,260 @@
+"""The cache front: nginx in front of gunicorn, answering repeated requests itself.
+
+A build is immutable, so a response is a pure function of the request. Python answers a
+repeated request from its per-worker cache in about 0.2 ms, nearly all of it gunicorn's
+HTTP handling; nginx answers it from ``proxy_cache`` without reaching Python at all. The
+app decides what may be kept: it marks a cacheable 200 with ``X-Accel-Expires`` (which
+nginx reads and never forwards), and only when it serves a local store, whose build
+cannot change while it runs. nginx ignores every other caching header, so nothing else
+is ever kept.
+
+The front also owns what a proxy should: slow clients, the access log (with the time
+each request took and whether the cache answered it), and errors in the app's own JSON
+shape for the requests nginx refuses before gunicorn sees them. gunicorn listens on a
+Unix socket in a private run folder; the cache lives there too and goes with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fdigraph.errors import ConfigError
+
+MODES = ("auto", "nginx", "none")
+CACHE_HEADER = "X-Accel-Expires"  # from the app to nginx: keep this response (seconds)
+KEEP_SECONDS = 7 * 24 * 3600
+START_SECONDS = 5.0
+
+
+def find_nginx() -> str | None:
+    """nginx on PATH, or where Debian puts it (outside a user's PATH)."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    for candidate in ("/usr/sbin/nginx", "/usr/local/sbin/nginx"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def choose(mode: str, *, remote: bool) -> str | None:
+    """The nginx binary to front the server with, or None to serve from gunicorn alone.
+
+    ``auto`` fronts a local store when nginx is installed; a remote store's data can
+    change under it, so ``auto`` leaves it alone. ``nginx`` insists (an error when it is
+    missing), ``none`` refuses.
+    """
+    if mode not in MODES:
+        raise ConfigError(f"FRONT must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "none" or (mode == "auto" and remote):
+        return None
+    binary = find_nginx()
+    if binary is None and mode == "nginx":
+        raise ConfigError("FRONT=nginx but nginx is not installed (apt-get install nginx-light)")
+    return binary
+
+
+def _error_body(status: int, code: str, message: str) -> str:
+    body = {"ok": False, "status": status, "code": code, "error": message}
+    return json.dumps(body, ensure_ascii=False)
+
+
+# Requests nginx answers itself, in the app's error shape (see fdigraph.web.errors).
+_OWN_ERRORS = {
+    400: ("bad_request", "the request is not valid HTTP"),
+    413: ("payload_too_large", "the request body is larger than {limit} bytes"),
+    414: ("bad_request", "the request line is longer than {line} bytes; send the query by POST"),
+    431: ("bad_request", "the request headers are too large"),
+    502: ("upstream_unavailable", "the server is starting or restarting; try again"),
+    504: ("upstream_timeout", "the server took too long to answer"),
+}
+
+
+def _nginx_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+@dataclass
+class Front:
+    """One nginx master process (one worker) in front of gunicorn's Unix socket."""
+
+    binary: str
+    host: str
+    port: int
+    timeout: float
+    max_body: int
+    cors: str = "*"
+    run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fdigraph-")))
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def socket(self) -> Path:
+        return self.run_dir / "app.sock"
+
+    @property
+    def bind(self) -> str:
+        """What gunicorn binds to."""
+        return f"unix:{self.socket}"
+
+    def config(self) -> str:
+        run = self.run_dir
+        line_bytes = 1024 * 1024
+        user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        errors = []
+        for status, (code, message) in sorted(_OWN_ERRORS.items()):
+            text = message.format(limit=self.max_body, line=line_bytes)
+            errors.append(
+                f"    location = /_fdigraph_error_{status} {{\n"
+                f"      internal;\n"
+                f"      default_type 'application/json; charset=utf-8';\n"
+                "      add_header Access-Control-Allow-Origin $fdigraph_cors always;\n"
+                f"      return {status} {_nginx_string(_error_body(status, code, text) + chr(10))};\n"
+                f"    }}\n"
+            )
+        pages = " ".join(f"error_page {s} /_fdigraph_error_{s};" for s in sorted(_OWN_ERRORS))
+        temp = "\n".join(
+            f"  {kind}_temp_path {run / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        return f"""# written by fdigraph serve; see fdigraph/front.py
+{user}worker_processes 1;
+daemon off;
+master_process on;
+pid {run / "nginx.pid"};
+error_log stderr warn;
+events {{ worker_connections 4096; }}
+http {{
+  server_tokens off;
+  log_format fdigraph '$remote_addr "$request" $status $body_bytes_sent '
+                      '${{request_time}}s cache=$upstream_cache_status';
+  access_log /dev/stderr fdigraph buffer=16k flush=1s;
+{temp}
+  proxy_cache_path {run / "cache"} levels=1:2 keys_zone=fdigraph:16m max_size=1g
+                   inactive=7d use_temp_path=off;
+{self._cors_map()}
+  upstream fdigraph_app {{
+    server unix:{self.socket};
+    keepalive 32;
+  }}
+  server {{
+    listen {host}:{self.port} backlog=1024;
+    client_max_body_size {max(self.max_body, 1)};
+    client_body_buffer_size 1m;
+    large_client_header_buffers 8 {line_bytes};
+    keepalive_requests 100000;
+    {pages}
+    location / {{
+      proxy_pass http://fdigraph_app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_read_timeout {int(self.timeout) + 30}s;
+      proxy_send_timeout {int(self.timeout) + 30}s;
+      proxy_redirect off;
+      proxy_cache fdigraph;
+      proxy_cache_methods GET HEAD;
+      proxy_cache_key "$request_method $scheme://$http_host$request_uri|$http_accept|$http_accept_encoding|$http_origin";
+      proxy_ignore_headers Cache-Control Expires;
+      proxy_cache_lock on;
+      add_header Fdigraph-Cache $upstream_cache_status always;
+    }}
+{"".join(errors)}  }}
+}}
+"""
+
+    def _cors_map(self) -> str:
+        """Access-Control-Allow-Origin for nginx's own errors, as the app sets it."""
+        origins = self.cors.split()
+        if "*" in origins:
+            return "  map $http_origin $fdigraph_cors { default '*'; }"
+        lines = "".join(f"    {_nginx_string(o)} $http_origin;\n" for o in origins)
+        return f"  map $http_origin $fdigraph_cors {{\n    default '';\n{lines}  }}"
+
+    def start(self) -> Front:
+        """Write the config, check it, and start nginx; an error says why it failed."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.run_dir.chmod(0o755)  # nginx's worker (nobody, when run as root) reads it
+        conf = self.run_dir / "nginx.conf"
+        conf.write_text(self.config(), encoding="utf-8")
+        argv = [self.binary, "-p", str(self.run_dir), "-c", str(conf), "-e", "stderr"]
+        check = subprocess.run([*argv, "-t", "-q"], capture_output=True, text=True)
+        if check.returncode != 0:
+            raise ConfigError(f"nginx refused its configuration ({conf}): {check.stderr.strip()}")
+        pid_file = self.run_dir / "nginx.pid"
+        pid_file.unlink(missing_ok=True)  # `nginx -t` leaves one behind
+        self.process = subprocess.Popen(argv, preexec_fn=_die_with_parent)
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ConfigError(
+                    f"nginx stopped at start (exit {self.process.returncode}); "
+                    f"is {self.host}:{self.port} already in use?"
+                )
+            # nginx writes its pid only once it holds the port
+            with contextlib.suppress(OSError):
+                if pid_file.read_text().strip() == str(self.process.pid):
+                    return self
+            time.sleep(0.02)
+        self.stop()
+        raise ConfigError(
+            f"nginx did not start listening on {self.host}:{self.port} in {START_SECONDS:g} s; "
+            f"is the port already in use?"
+        )
+
+    def watch(self, on_exit: Callable[[], None]) -> None:
+        """Call ``on_exit()`` from a thread if nginx ends before :meth:`stop`."""
+        process = self.process
+        if process is None:
+            return
+
+        def wait() -> None:
+            process.wait()
+            if self.process is process:  # not stopped by us
+                on_exit()
+
+        threading.Thread(target=wait, name="fdigraph-front-watch", daemon=True).start()
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Graceful stop (SIGQUIT: finish what is in flight), then remove the run folder."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGQUIT)
+            try:
+                process.wait(grace)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    """Linux: nginx gets SIGTERM if fdigraph dies without stopping it (no orphan on the port)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def app_overrides(front: Front | None, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """What the app is told about the front (a Flask-only key, not a user setting)."""
+    out = dict(overrides)
+    if front is not None:
+        out["FRONT_CACHE"] = True
+    return out

@@ -1,0 +1,71 @@
+"""`fdigraph serve` started for real on 127.0.0.1, for the end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "/sparql"
+
+
+def wait_healthy(served: Served, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(served.url + "/health", timeout=1) as r:
+                if json.load(r)["ok"]:
+                    return
+        except OSError:
+            pass
+        if served.process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("server did not start:\n" + served.log.read_text())
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def serving(store: Path, log: Path, *args: str) -> Iterator[Served]:
+    """``fdigraph serve --store STORE ARGS...`` on a free port, stopped by SIGTERM after."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fdigraph", "serve", "--store", str(store),
+             "--port", str(port), *args],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )  # fmt: skip
+    served = Served(f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_healthy(served)
+        yield served
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
