@@ -8,9 +8,10 @@ For each size: generate the data (``bench/generate.py``, seeded), load it into e
 server's store, start the server on 127.0.0.1 at a free port, warm it up, then send
 each query of ``bench/queries/*.rq`` at 1 and 8 concurrent keep-alive clients, cold
 (every request's text differs by a trailing comment, so no cache can answer it) and
-warm (the same request again and again). Every loop is bounded in count and time and
-every request by a time budget; a server stuck past the budget is recorded as
-"timeout" and restarted. Servers run one at a time and are always stopped, even on
+warm (the same request again and again), timed by wrk (``bench/wrkload.py``, one
+client thread) or by ``bench/loadgen.py`` (``--client``). Every loop is bounded in count
+and time and every request by a time budget; a server stuck past the budget is recorded
+as "timeout" and restarted. Servers run one at a time and are always stopped, even on
 error. Raw results go to ``bench/results/<mode>.json``, a summary to
 ``bench/results/<mode>.md``.
 
@@ -26,6 +27,7 @@ import contextlib
 import hashlib
 import http.client
 import json
+import math
 import os
 import platform
 import secrets
@@ -34,6 +36,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -444,22 +447,64 @@ def cold_suffix(token: str) -> Callable[[int], str]:
     return suffix
 
 
+# --------------------------------------------------------------------------- timing client
+
+CLIENTS = ("wrk", "loadgen")
+_client: list[str] = []  # the client that times cells; set by main(), else the default
+WRK_MIN_ROUNDS = 20  # wrk needs this many requests per connection in a cell (see run_cell)
+
+
+def default_client() -> str:
+    """wrk when it is on PATH, else loadgen."""
+    from wrkload import wrk_path
+
+    return "wrk" if wrk_path() else "loadgen"
+
+
+def timing_client() -> str:
+    if not _client:
+        _client.append(default_client())
+    return _client[0]
+
+
+def wrk_seconds(duration: float) -> int:
+    """wrk's -d is whole seconds: the length of a wrk cell."""
+    return max(1, math.ceil(duration - 1e-9))
+
+
 def run_cell(
-    server: Server, query: Query, mode: str, concurrency: int, plan: Plan, slow: bool = False
+    server: Server,
+    query: Query,
+    mode: str,
+    concurrency: int,
+    plan: Plan,
+    slow: bool = False,
+    client: str | None = None,
 ) -> dict[str, Any]:
     """Warm up, then measure one cell. ``slow``: the query takes a large part of a second
-    (rdflib-endpoint at 1M triples): warm up with one request at one client only."""
+    (rdflib-endpoint at 1M triples): warm up with one request at one client only.
+
+    ``client``: "wrk" or "loadgen" (default: ``timing_client()``). The warm-up is always
+    loadgen's; with wrk, a cell whose warm-up answered in more than 1/20 of wrk's cell
+    time (p50) is timed by loadgen anyway, since wrk drops the requests still in flight
+    when its time is up and such a cell would lose a large part of its answers (no
+    client is the bottleneck at fewer than 20 requests per connection per cell). The
+    cell's "client" says which client timed it.
+    """
     from loadgen import build_get, run_load
 
+    client = client or timing_client()
     base = server.target(query.text)
     headers = ""
+    token: str | None = None
     make: Callable[[int], bytes]
     warm_make: Callable[[int], bytes]
     if mode == "warm":
         fixed = build_get(HOST, server.port, base, query.accept, headers)
         make = warm_make = lambda _i: fixed
     else:
-        suffix = cold_suffix(secrets.token_hex(4))
+        token = secrets.token_hex(4)
+        suffix = cold_suffix(token)
 
         def make_cold(i: int) -> bytes:
             return build_get(HOST, server.port, base + suffix(i), query.accept, headers)
@@ -480,7 +525,25 @@ def run_cell(
     )
     if warm.timeouts:
         return {"status": "timeout", "note": f"warm-up request over {plan.budget:.0f} s"}
+    fallback = ""
+    if client == "wrk":
+        seconds = wrk_seconds(plan.duration)
+        if slow or not warm.latencies:
+            fallback = "slow query" if slow else "no answer in the warm-up"
+        else:
+            from loadgen import percentile
+
+            p50 = percentile(warm.latencies, 50)
+            if p50 * WRK_MIN_ROUNDS > seconds:
+                fallback = (
+                    f"warm-up p50 {p50 * 1e3:.0f} ms: fewer than {WRK_MIN_ROUNDS} requests "
+                    f"per connection in wrk's {seconds} s"
+                )
+        if fallback:
+            client = "loadgen"
     pid = server.proc.pid if server.proc else 0
+    if client == "wrk":
+        return _wrk_cell(server, query, base, token, concurrency, plan, pid)
     cpu0, busy0 = tree_cpu(pid), system_busy()
     res = run_load(
         HOST,
@@ -495,6 +558,7 @@ def run_cell(
     busy = system_busy() - busy0
     cell: dict[str, Any] = {
         "status": "ok",
+        "client": "loadgen",
         "requests": res.ok,
         "connections": res.connections,
         "wall_s": res.wall,
@@ -511,10 +575,77 @@ def run_cell(
         else 0.0,
         **summarize_latencies(res.latencies),
     }
+    if fallback:
+        cell["client_note"] = f"timed by loadgen, not wrk: {fallback}"
     if res.timeouts:
         cell["status"] = "timeout"
         cell["note"] = f"a request took over {plan.budget:.0f} s"
     elif not res.latencies:
+        cell["status"] = "error"
+    return cell
+
+
+def _wrk_cell(
+    server: Server,
+    query: Query,
+    target: str,
+    token: str | None,
+    concurrency: int,
+    plan: Plan,
+    pid: int,
+) -> dict[str, Any]:
+    """One cell timed by wrk, with the keys of a loadgen cell (see run_cell)."""
+    from wrkload import WrkError, run_wrk
+
+    cpu0, busy0 = tree_cpu(pid), system_busy()
+    try:
+        res = run_wrk(
+            HOST,
+            server.port,
+            target,
+            query.accept,
+            concurrency=concurrency,
+            duration=plan.duration,
+            timeout=plan.budget,
+            cold_token=token,
+        )
+    except WrkError as err:
+        return {"status": "error", "client": "wrk", "note": str(err)[:1000]}
+    server_cpu = tree_cpu(pid) - cpu0
+    busy = system_busy() - busy0
+    # every answer (any status) and every failed connect, read or write, as loadgen counts
+    attempts = res.requests + sum(
+        n for name, n in res.errors.items() if name in ("connect", "read", "write")
+    )
+    cell: dict[str, Any] = {
+        "status": "ok",
+        "client": "wrk",
+        "requests": res.ok,
+        "connections": res.connections,
+        "wall_s": res.wall,
+        "qps": res.ok / res.wall if res.wall else 0.0,
+        "errors": res.errors,
+        "statuses": res.statuses,
+        "client_cpu_share": res.client_cpu / res.wall if res.wall else 0.0,
+        "client_us_per_req": res.client_cpu / max(1, attempts) * 1e6,
+        "server_cpu_share": server_cpu / res.wall if res.wall else 0.0,
+        "server_cpu_ms_per_req": server_cpu / max(1, res.ok) * 1e3,
+        "foreign_cpu_share": max(0.0, busy - server_cpu - res.client_cpu) / res.wall
+        if res.wall
+        else 0.0,
+        **res.latency,
+        "latency_source": res.latency_source,
+    }
+    if res.errors.get("HTTP status >= 400"):
+        cell["note"] = f"{res.errors['HTTP status >= 400']} answers with a status >= 400"
+    if res.timeouts:
+        cell["status"] = "timeout"
+        cell["note"] = f"{res.timeouts} request(s) took over {plan.budget:.0f} s"
+    elif not res.requests:
+        # the warm-up answered quickly, so a whole cell without an answer is a stuck server
+        cell["status"] = "timeout"
+        cell["note"] = f"no answer in wrk's {res.wall:.1f} s"
+    elif not res.ok:
         cell["status"] = "error"
     return cell
 
@@ -531,6 +662,7 @@ def measure_quietly(
     plan: Plan,
     log: Callable[[str], None],
     slow: bool = False,
+    client: str | None = None,
 ) -> dict[str, Any]:
     """Measure a cell; when other work on the machine took CPU meanwhile, try again.
 
@@ -540,7 +672,7 @@ def measure_quietly(
     best: dict[str, Any] | None = None
     for attempt in range(1, 4):
         t0 = time.perf_counter()
-        cell = run_cell(server, query, mode, conc, plan, slow)
+        cell = run_cell(server, query, mode, conc, plan, slow, client)
         cell["attempts"] = attempt
         if best is None or cell.get("foreign_cpu_share", 0) < best.get("foreign_cpu_share", 0):
             best = cell
@@ -567,6 +699,7 @@ def measure_server(
     plan: Plan,
     modes: tuple[str, ...],
     log: Callable[[str], None],
+    client: str | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"queries": {}}
     server.peak = 0
@@ -622,7 +755,7 @@ def measure_server(
                     }
                     continue
                 slow = slow_c1 is not None and slow_c1 > 0.2
-                cell = measure_quietly(server, query, mode, conc, plan, log, slow)
+                cell = measure_quietly(server, query, mode, conc, plan, log, slow, client)
                 qres["cells"][key] = cell
                 if conc == 1 and "p50_ms" in cell:
                     slow_c1 = cell["p50_ms"] / 1e3
@@ -636,6 +769,7 @@ def measure_server(
                         else cell["status"] + " " + cell.get("note", "")
                     )
                     + (f"  errors {cell['errors']}" if cell.get("errors") else "")
+                    + (f"  [{cell['client']}]" if cell.get("client") not in (None, client) else "")
                 )
                 if cell["status"] == "timeout":
                     server.stop()
@@ -647,45 +781,202 @@ def measure_server(
     return out
 
 
-def client_ceiling(log: Callable[[str], None]) -> dict[str, Any]:
-    """Requests/s the load client reaches against a fixed-answer server."""
-    from loadgen import build_get, run_load
+FIXED_BODY = b'{"head": {}, "boolean": true}\n'  # what loadgen.py --serve-fixed answers
+NGINX_CONF = """daemon off;
+worker_processes 1;
+error_log {dir}/error.log warn;
+pid {dir}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    server_tokens off;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    keepalive_requests 1000000000;
+    keepalive_timeout 75s;
+    server {{
+        listen {host}:{port};
+        location / {{
+            default_type application/sparql-results+json;
+            return 200 '{{"head": {{}}, "boolean": true}}\\n';
+        }}
+    }}
+}}
+"""
 
+
+def nginx_path() -> str | None:
+    found = shutil.which("nginx")
+    if found:
+        return found
+    for candidate in ("/usr/sbin/nginx", "/usr/local/sbin/nginx"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _wait_port(port: int, proc: subprocess.Popen[bytes], seconds: float = 10) -> bool:
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline and proc.poll() is None:
+        with contextlib.suppress(OSError), socket.create_connection((HOST, port), 1):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _start_nginx(folder: Path, port: int) -> subprocess.Popen[bytes]:
+    """nginx with one worker answering every request with FIXED_BODY (status 200)."""
+    nginx = nginx_path()
+    assert nginx is not None
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=folder, host=HOST, port=port), encoding="utf-8")
+    argv = [nginx, "-p", str(folder), "-c", str(conf), "-e", str(folder / "error.log")]
+    with (folder / "stderr.log").open("wb") as fh:
+        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    _LIVE[proc.pid] = proc
+    return proc
+
+
+CEILING_TRIALS = 2  # per ceiling cell; the best is kept (client/server placement varies)
+
+
+def _ceiling_cells(
+    target: str, port: int, pid: int, clients: list[str], log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Both concurrencies with each client against one fixed-answer server.
+
+    Each cell is measured CEILING_TRIALS times and the fastest kept, with every trial's
+    rate in ``qps_trials``: on this 2-core VM one client and one server process run at
+    very different rates depending on whether the scheduler puts them on one core or
+    two (a wake-up across cores costs tens of µs), and the ceiling is the best case.
+    """
+    from loadgen import build_get, run_load
+    from wrkload import run_wrk
+
+    path = "/sparql?query=ASK%20%7B%7D"
+    req = build_get(HOST, port, path, "application/json")
+    out: dict[str, Any] = {}
+    for client in clients:
+        out[client] = {}
+        for conc in (1, 8):
+            best: dict[str, Any] | None = None
+            rates: list[float] = []
+            for _trial in range(CEILING_TRIALS):
+                cpu0 = tree_cpu(pid)
+                if client == "wrk":
+                    w = run_wrk(
+                        HOST,
+                        port,
+                        path,
+                        "application/json",
+                        concurrency=conc,
+                        duration=2,
+                        timeout=5,
+                    )
+                    ok, wall, cpu, lat = w.ok, w.wall, w.client_cpu, w.latency
+                    errors = sum(w.errors.values()) + w.timeouts
+                else:
+                    r = run_load(
+                        HOST,
+                        port,
+                        lambda _i: req,
+                        concurrency=conc,
+                        duration=1.5,
+                        max_requests=200_000,
+                        timeout=5,
+                    )
+                    ok, wall, cpu = r.ok, r.wall, r.client_cpu
+                    lat = summarize_latencies(r.latencies)
+                    errors = sum(r.errors.values()) + r.timeouts
+                server_cpu = tree_cpu(pid) - cpu0
+                cell = {
+                    "qps": ok / wall if wall else 0.0,
+                    "client_us_per_req": cpu / max(1, ok) * 1e6,
+                    "client_cpu_share": cpu / wall if wall else 0.0,
+                    "server_us_per_req": server_cpu / max(1, ok) * 1e6,
+                    "server_cpu_share": server_cpu / wall if wall else 0.0,
+                    "errors": errors,
+                    **lat,
+                }
+                rates.append(cell["qps"])
+                if best is None or cell["qps"] > best["qps"]:
+                    best = cell
+            assert best is not None
+            best["qps_trials"] = rates
+            out[client][f"c{conc}"] = best
+            log(
+                f"  {target} c={conc} {client:7s}: {best['qps']:9,.0f} req/s "
+                f"(trials {' / '.join(f'{q:,.0f}' for q in rates)}), client "
+                f"{best['client_us_per_req']:4.1f} µs/req ({best['client_cpu_share']:.2f} "
+                f"cores), server {best['server_us_per_req']:4.1f} µs/req "
+                f"({best['server_cpu_share']:.2f} cores)"
+                + (f", {best['errors']} errors" if best["errors"] else "")
+            )
+    return out
+
+
+def client_ceiling(log: Callable[[str], None], client: str | None = None) -> dict[str, Any]:
+    """Requests/s the load clients reach against servers that answer at once.
+
+    Two servers answer every request with the same 30-byte body: ``loadgen.py
+    --serve-fixed`` (Python, asyncio + uvloop) and nginx with one worker and ``return
+    200`` (skipped when nginx is not installed), the fastest any HTTP server answers
+    here. Each is measured with wrk (when installed) and loadgen at 1 and 8 clients.
+    ``c1``/``c8`` at the top level: the timing client against the fixed-answer server.
+    """
+    from wrkload import wrk_path
+
+    client = client or timing_client()
+    clients = (["wrk"] if wrk_path() else []) + ["loadgen"]
+    out: dict[str, Any] = {"client": client, "servers": {}}
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, str(BENCH / "loadgen.py"), "--serve-fixed", str(port)],
         start_new_session=True,
     )
     _LIVE[proc.pid] = proc
-    out: dict[str, Any] = {}
     try:
-        deadline = time.perf_counter() + 10
-        while time.perf_counter() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection((HOST, port), 1):
-                break
-            time.sleep(0.1)
-        req = build_get(HOST, port, "/sparql?query=ASK%20%7B%7D", "application/json")
-        for conc in (1, 8):
-            r = run_load(
-                HOST,
-                port,
-                lambda _i: req,
-                concurrency=conc,
-                duration=1.5,
-                max_requests=200_000,
-                timeout=5,
-            )
-            out[f"c{conc}"] = {
-                "qps": r.ok / r.wall,
-                "client_us_per_req": r.client_cpu / max(1, r.ok) * 1e6,
-                **summarize_latencies(r.latencies),
-            }
-            log(
-                f"  client ceiling c={conc}: {r.ok / r.wall:,.0f} req/s, "
-                f"{r.client_cpu / max(1, r.ok) * 1e6:.1f} µs client CPU per request"
-            )
+        if not _wait_port(port, proc):
+            raise RuntimeError("the fixed-answer server did not start")
+        out["servers"]["fixed"] = _ceiling_cells("fixed", port, proc.pid, clients, log)
     finally:
         _kill_group(proc, grace=2)
+    nginx = nginx_path()
+    if nginx is None:
+        out["servers"]["nginx"] = {"skipped": "nginx is not installed"}
+        log("  nginx: not installed, skipped")
+    else:
+        out["nginx_version"] = _version([nginx, "-v"])
+        with tempfile.TemporaryDirectory(prefix="fdigraph-bench-nginx-") as tmp:
+            folder = Path(tmp)
+            port = free_port()
+            proc = _start_nginx(folder, port)
+            try:
+                answer = None
+                if _wait_port(port, proc):
+                    with contextlib.suppress(OSError, http.client.HTTPException):
+                        conn = http.client.HTTPConnection(HOST, port, timeout=5)
+                        conn.request("GET", "/sparql?query=ASK%20%7B%7D")
+                        resp = conn.getresponse()
+                        answer = (resp.status, resp.read())
+                        conn.close()
+                if answer != (200, FIXED_BODY):
+                    logs = "".join(
+                        f.read_text(errors="replace")[-500:]
+                        for f in (folder / "stderr.log", folder / "error.log")
+                        if f.exists()
+                    )
+                    out["servers"]["nginx"] = {"skipped": f"nginx answered {answer!r}: {logs}"}
+                    log(f"  nginx: did not answer as expected ({answer!r}), skipped")
+                else:
+                    out["servers"]["nginx"] = _ceiling_cells("nginx", port, proc.pid, clients, log)
+            finally:
+                _kill_group(proc, grace=5)
+    fixed = out["servers"]["fixed"].get(client, {})
+    out.update({k: fixed[k] for k in ("c1", "c8") if k in fixed})
     return out
 
 
@@ -753,7 +1044,32 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
         "git_head": git,
         "src_uncommitted": dirty,  # fdigraph's source differs from git_head in these
         "fdigraph_env": args.fdigraph_env,
+        "client": client_info(getattr(args, "client", None) or timing_client()),
     }
+
+
+def client_info(client: str) -> dict[str, Any]:
+    """Which client timed the cells, and how."""
+    from wrkload import SCRIPT, wrk_path, wrk_version
+
+    if client == "wrk":
+        return {
+            "name": "wrk",
+            "version": wrk_version(),
+            "path": wrk_path(),
+            "threads": 1,
+            "script": str(SCRIPT.relative_to(ROOT)),
+            "cell_seconds": "ceil(plan duration): wrk runs whole seconds",
+            "fallback": f"loadgen for cells whose warm-up p50 exceeds 1/{WRK_MIN_ROUNDS} "
+            "of the cell (each such cell has client: loadgen)",
+        }
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        uv: str | None = version("uvloop")
+    except PackageNotFoundError:
+        uv = None
+    return {"name": "loadgen", "version": f"bench/loadgen.py, uvloop {uv}"}
 
 
 # --------------------------------------------------------------------------- report
@@ -821,15 +1137,10 @@ def report(results: dict[str, Any]) -> str:
         "processes (pages that forked workers share count once); load s: building the "
         "store (rdflib-endpoint parses the file at start, so its start s is its load).",
         "",
+        method_client(results),
+        "",
     ]
-    ceiling = results.get("client_ceiling", {})
-    if ceiling:
-        lines.append(
-            "Load client ceiling (fixed-answer server): "
-            + ", ".join(f"{k}: {v['qps']:,.0f} req/s" for k, v in ceiling.items())
-            + "."
-        )
-        lines.append("")
+    lines += ceilings(results)
     for size, sres in results["sizes"].items():
         lines.append(f"## {int(size):,} triples ({sres.get('triples', '?')} in the file)")
         lines.append("")
@@ -895,6 +1206,116 @@ def report(results: dict[str, Any]) -> str:
         lines += rows_check(results, size)
     lines += targets(results)
     return "\n".join(lines) + "\n"
+
+
+def method_client(results: dict[str, Any]) -> str:
+    """The report's sentence on the client that timed the cells."""
+    info = results["environment"].get("client") or {"name": "loadgen"}
+    if info.get("name") == "wrk":
+        fallback = sum(
+            1
+            for sres in results["sizes"].values()
+            for srv in sres["servers"].values()
+            for q in srv.get("queries", {}).values()
+            for c in q.get("cells", {}).values()
+            if c.get("client") == "loadgen"
+        )
+        return (
+            f"Client: {info.get('version') or 'wrk'}, one thread for every concurrency "
+            f"(`bench/wrkload.py`, `{info.get('script', 'bench/wrk/wrkload.lua')}`), each "
+            "cell whole seconds (the plan's duration rounded up); latency from writing a "
+            "request to the end of its answer (reconnections not included), wrk's "
+            "coordinated-omission correction undone. The warm-up and the row checks use "
+            "`bench/loadgen.py`; cells whose warm-up p50 exceeded 1/20 of the cell are timed "
+            f"by loadgen too (wrk drops the requests in flight at its end): {fallback} "
+            "cells here (their `client_note` in the JSON)."
+        )
+    return (
+        f"Client: `bench/loadgen.py` ({info.get('version', 'asyncio + uvloop')}), keep-alive; "
+        "latency from sending a request (or opening its connection) to its last byte. It "
+        "costs 13–39 µs of CPU per request and is the bottleneck for `oxigraph serve` on "
+        "trivial queries (see the ceilings): install wrk (`make wrk`) for a cheaper client."
+    )
+
+
+def ceilings(results: dict[str, Any]) -> list[str]:
+    """What the clients reach against servers that answer at once, and `ASK {}` next to it."""
+    ceiling = results.get("client_ceiling", {})
+    if not ceiling:
+        return []
+    if "servers" not in ceiling:  # a run before wrk: the loadgen client only
+        return [
+            "Load client ceiling (fixed-answer server): "
+            + ", ".join(f"{k}: {v['qps']:,.0f} req/s" for k, v in ceiling.items())
+            + ".",
+            "",
+        ]
+    client = ceiling.get("client", "loadgen")
+    names = {
+        "fixed": "fixed answer (`loadgen.py --serve-fixed`, Python)",
+        "nginx": f"nginx, 1 worker, `return 200` ({ceiling.get('nginx_version', '?')})",
+    }
+    clients = [c for c in CLIENTS if any(c in v for v in ceiling["servers"].values())]
+    head = ["server answering a constant 30-byte body"]
+    for c in clients:
+        head += [f"{c} c1 req/s", f"{c} c8 req/s", f"{c} µs CPU/req (c8)"]
+    out = [
+        "### Client ceilings",
+        "",
+        "Best of a few trials (the slowest in brackets when 10 % slower: one client and one "
+        "server process run much faster on one core than on two here).",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + " --- |" * len(head),
+    ]
+    for key, srv in ceiling["servers"].items():
+        if "skipped" in srv:
+            out.append(f"| {names.get(key, key)}: skipped ({srv['skipped'][:80]}) |")
+            continue
+        row = [names.get(key, key)]
+        for c in clients:
+            cells = srv.get(c, {})
+            row += [_trials(cells.get("c1")), _trials(cells.get("c8"))]
+            us = (cells.get("c8") or {}).get("client_us_per_req")
+            row.append("–" if us is None else f"{us:.1f}")
+        out.append("| " + " | ".join(row) + " |")
+    out.append("")
+    nginx = ceiling["servers"].get("nginx", {}).get(client)
+    if not nginx:
+        return out
+    out.append(
+        f"nginx's rate with {client} is the fastest any HTTP server answers on this machine; "
+        "`oxigraph serve` on `ASK {}` next to it (req/s, cold / warm). Where nginx is not "
+        '2× Oxigraph, no server can be, and "warm ≥ 2× oxigraph" cannot hold for `ASK {}`:'
+    )
+    out.append("")
+    out.append("| size | clients | oxigraph `ASK {}` cold / warm | nginx | nginx / oxigraph warm |")
+    out.append("| --- | --- | --- | --- | --- |")
+    for size in results["sizes"]:
+        for qname, kind in iter_queries(results, size):
+            if kind != "trivial":
+                continue
+            for conc in (1, 8):
+                oc = _cell(results, size, "oxigraph", qname, f"cold-c{conc}")
+                ow = _cell(results, size, "oxigraph", qname, f"warm-c{conc}")
+                if not oc and not ow:
+                    continue
+                n = (nginx.get(f"c{conc}") or {}).get("qps")
+                ratio = _fr(n / ow["qps"]) if n and ow and ow.get("qps") else "–"
+                out.append(
+                    f"| {int(size):,} | {conc} | {_fmt_qps(oc)} / {_fmt_qps(ow)} | {_fq(n)} | "
+                    f"{ratio} |"
+                )
+    out.append("")
+    return out
+
+
+def _trials(cell: dict[str, Any] | None) -> str:
+    if not cell or cell.get("qps") is None:
+        return "–"
+    text = _fq(cell["qps"])
+    slowest = min(cell.get("qps_trials") or [cell["qps"]])
+    return text + (f" ({_fq(slowest)})" if slowest < 0.9 * cell["qps"] else "")
 
 
 def cpu_table(results: dict[str, Any], size: str, servers: list[str]) -> list[str]:
@@ -1040,6 +1461,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--out", default="", help="results name (default: quick or full)")
     p.add_argument(
+        "--results-dir",
+        type=Path,
+        default=BENCH / "results",
+        help="where <name>.json and <name>.md go (default bench/results)",
+    )
+    p.add_argument(
+        "--client",
+        choices=CLIENTS,
+        default=None,
+        help="what times the cells: wrk (default when on PATH) or bench/loadgen.py",
+    )
+    p.add_argument(
         "--noise-budget",
         type=float,
         default=180.0,
@@ -1067,12 +1500,28 @@ def main(argv: list[str] | None = None) -> int:
     queries = load_queries(BENCH / "queries", only)
     modes = tuple(m for m in args.modes.split(",") if m)
     name = args.out or ("quick" if args.quick else "full")
-    results_dir = BENCH / "results"
-    results_dir.mkdir(exist_ok=True)
+    results_dir = args.results_dir
+    results_dir.mkdir(parents=True, exist_ok=True)
     args.work.mkdir(parents=True, exist_ok=True)
 
     def log(msg: str) -> None:
         print(msg, flush=True)
+
+    from wrkload import wrk_path
+
+    if args.client is None:
+        args.client = default_client()
+        if args.client != "wrk":
+            print(
+                "bench: warning: wrk is not on PATH, so bench/loadgen.py times the cells; it "
+                "is the bottleneck for `oxigraph serve` on trivial queries (make wrk)",
+                file=sys.stderr,
+                flush=True,
+            )
+    elif args.client == "wrk" and not wrk_path():
+        print("bench: --client wrk, but wrk is not on PATH (make wrk)", file=sys.stderr)
+        return 2
+    _client[:] = [args.client]
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
@@ -1087,8 +1536,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     t_start = time.perf_counter()
     try:
-        log("client ceiling:")
-        results["client_ceiling"] = client_ceiling(log)
+        log(f"client ceiling (cells timed by {args.client}):")
+        results["client_ceiling"] = client_ceiling(log, args.client)
         for size in sizes:
             data = BENCH / "data" / f"fdi-{size}.nt"
             if not data.exists():
@@ -1100,7 +1549,7 @@ def main(argv: list[str] | None = None) -> int:
             sres: dict[str, Any] = {
                 "triples": triples,
                 "sha256_16": digest,
-                "plan": plan.__dict__,
+                "plan": {**plan.__dict__, "wrk_seconds": wrk_seconds(plan.duration)},
                 "servers": {},
             }
             results["sizes"][str(size)] = sres
@@ -1112,7 +1561,7 @@ def main(argv: list[str] | None = None) -> int:
                 srv_modes = modes
                 try:
                     sres["servers"][sname] = measure_server(
-                        server, queries, data, work, plan, srv_modes, log
+                        server, queries, data, work, plan, srv_modes, log, args.client
                     )
                 except Exception as err:  # record and go on with the next server
                     log(f"  {sname} failed: {err}")
