@@ -52,7 +52,19 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-bench: install
+# The benchmark times its cells with Debian's wrk (bench/wrkload.py); without it,
+# bench/run.py falls back to its Python client and says so. Only `bench` needs it.
+.PHONY: wrk
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; \
+	  else \
+	    echo "the benchmark's client is Debian's wrk: sudo apt-get install wrk" >&2; \
+	  fi; \
+	fi
+
+bench: install wrk
 	$(BIN)/python bench/run.py
 
 clean:
