@@ -8,6 +8,10 @@ nginx reads and never forwards), and only when it serves a local store, whose bu
 cannot change while it runs. nginx ignores every other caching header, so nothing else
 is ever kept.
 
+The cache key is what a response can depend on: method, URL, Accept, Accept-Encoding,
+Origin, and for the pages their language (cookie and Accept-Language). nginx keeps no
+response that sets a cookie, and honours ``Vary`` besides.
+
 The front also owns what a proxy should: slow clients, the access log (with the time
 each request took and whether the cache answered it), and errors in the app's own JSON
 shape for the requests nginx refuses before gunicorn sees them. gunicorn listens on a
@@ -36,6 +40,7 @@ from fdigraph.errors import ConfigError
 MODES = ("auto", "nginx", "none")
 CACHE_HEADER = "X-Accel-Expires"  # from the app to nginx: keep this response (seconds)
 KEEP_SECONDS = 7 * 24 * 3600
+LANG_COOKIE = "lang"  # the pages' language cookie (fdigraph.web.pages.LANG_COOKIE)
 START_SECONDS = 5.0
 
 
@@ -146,6 +151,11 @@ http {{
   proxy_cache_path {run / "cache"} levels=1:2 keys_zone=fdigraph:16m max_size=1g
                    inactive=7d use_temp_path=off;
 {self._cors_map()}
+  # pages are written in the language of ?lang=, the cookie, or Accept-Language
+  map $uri $fdigraph_lang {{
+    /sparql '';
+    default "$cookie_{LANG_COOKIE}|$http_accept_language";
+  }}
   upstream fdigraph_app {{
     server unix:{self.socket};
     keepalive 32;
@@ -169,7 +179,7 @@ http {{
       proxy_redirect off;
       proxy_cache fdigraph;
       proxy_cache_methods GET HEAD;
-      proxy_cache_key "$request_method $scheme://$http_host$request_uri|$http_accept|$http_accept_encoding|$http_origin";
+      proxy_cache_key "$request_method $scheme://$http_host$request_uri|$http_accept|$http_accept_encoding|$http_origin|$fdigraph_lang";
       proxy_ignore_headers Cache-Control Expires;
       proxy_cache_lock on;
       add_header Fdigraph-Cache $upstream_cache_status always;
@@ -231,20 +241,28 @@ http {{
         threading.Thread(target=wait, name="fdigraph-front-watch", daemon=True).start()
 
     def stop(self, grace: float = 10.0) -> None:
-        """Graceful stop (SIGQUIT: finish what is in flight), then remove the run folder."""
+        """Graceful stop (SIGQUIT: finish what is in flight), then remove the run folder.
+
+        nginx runs in a process group of its own, which is emptied at the end: a master
+        that died without stopping its workers (SIGKILL) leaves them holding the port.
+        """
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGQUIT)
-            try:
-                process.wait(grace)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        if process is not None:
+            if process.poll() is None:
+                process.send_signal(signal.SIGQUIT)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(grace)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
                 process.wait()
         shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
-    """Linux: nginx gets SIGTERM if fdigraph dies without stopping it (no orphan on the port)."""
+    """A process group of nginx's own (a terminal's Ctrl-C reaches fdigraph, which stops
+    it in order), and on Linux SIGTERM to nginx if fdigraph dies without stopping it."""
+    os.setpgid(0, 0)
     if sys.platform.startswith("linux"):
         import ctypes
 

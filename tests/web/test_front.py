@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from tests.serving import Served, serving, wait_healthy
-from tests.web.conftest import EX, TRIG
+from tests.web.conftest import EX, TRIG, make_app
 
 from fdigraph import front
 from fdigraph.errors import ConfigError
@@ -53,6 +53,21 @@ def test_the_written_config_is_valid_nginx(tmp_path: Path) -> None:
     conf = proxy.config()
     assert "client_max_body_size 1024;" in conf and "proxy_read_timeout 40s;" in conf
     assert "'https://a.example' $http_origin;" in conf  # CORS on nginx's own errors
+
+
+def test_the_app_marks_for_nginx_only_what_may_be_kept(store_path: Path) -> None:
+    fronted = make_app(store_path, FRONT_CACHE=True).test_client()
+    kept = fronted.get("/sparql", query_string={"query": "ASK {}"})
+    assert kept.status_code == 200 and kept.headers["X-Accel-Expires"] == str(front.KEEP_SECONDS)
+    assert fronted.get("/search", query_string={"q": "ha noi"}).headers.get("X-Accel-Expires")
+    for refused in (
+        fronted.get("/sparql", query_string={"query": "ASK {"}),  # 400
+        fronted.get("/health"),  # says whether the store is open now
+        fronted.get("/id/nothing/here"),  # 404
+    ):
+        assert "X-Accel-Expires" not in refused.headers, refused.status
+    alone = make_app(store_path).test_client()
+    assert "X-Accel-Expires" not in alone.get("/sparql", query_string={"query": "ASK {}"}).headers
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -173,17 +188,25 @@ def test_nginx_writes_the_access_log(served: Served) -> None:
     assert all(line.split()[-2].endswith("s") for line in lines)  # seconds the request took
 
 
-def nginx_pids(run_dir: str) -> list[int]:
+def group(leader: int) -> list[int]:
+    """Live processes in the process group ``leader`` leads (nginx's master and workers)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                cmdline = (entry / "cmdline").read_bytes()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if b"nginx" in cmdline and run_dir.encode() in cmdline:
+            if fields[0] != "Z" and int(fields[2]) == leader:
                 pids.append(int(entry.name))
     return pids
+
+
+def wait_empty(leader: int, seconds: float = 10) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := group(leader)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 def run_dir_of(log: Path) -> str:
@@ -198,10 +221,11 @@ def run_dir_of(log: Path) -> str:
 def test_sigterm_stops_both_and_cleans_up(store: Path, tmp_path: Path) -> None:
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
         run_dir = run_dir_of(s.log)
-        assert nginx_pids(run_dir)
+        master = int((Path(run_dir) / "nginx.pid").read_text())
+        assert len(group(master)) >= 2  # the master and its worker
         s.process.send_signal(signal.SIGTERM)
         assert s.process.wait(15) == 0
-    assert not nginx_pids(run_dir) and not Path(run_dir).exists()
+    assert not wait_empty(master) and not Path(run_dir).exists()
     with pytest.raises(OSError):
         urllib.request.urlopen(s.url + "/health", timeout=2)
 
@@ -210,13 +234,10 @@ def test_sigterm_stops_both_and_cleans_up(store: Path, tmp_path: Path) -> None:
 @needs_nginx
 def test_a_killed_server_takes_nginx_with_it(store: Path, tmp_path: Path) -> None:
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
-        run_dir = run_dir_of(s.log)
+        master = int((Path(run_dir_of(s.log)) / "nginx.pid").read_text())
         s.process.send_signal(signal.SIGKILL)
         s.process.wait(5)
-        deadline = time.monotonic() + 10
-        while nginx_pids(run_dir) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not nginx_pids(run_dir)
+        assert not wait_empty(master)
 
 
 @pytest.mark.e2e
@@ -252,8 +273,33 @@ def test_if_nginx_dies_the_server_stops_and_says_why(store: Path, tmp_path: Path
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
         run_dir = run_dir_of(s.log)
         master = int((Path(run_dir) / "nginx.pid").read_text())
-        os.kill(master, signal.SIGKILL)
+        os.kill(master, signal.SIGKILL)  # its workers are left holding the port
         assert s.process.wait(20) == 1
+        assert not wait_empty(master)
     log = s.log.read_text()
     assert "the nginx front ended unexpectedly; its messages are above" in log, log[-600:]
     assert "Shutting down" in log and not Path(run_dir).exists()
+
+
+@pytest.mark.e2e
+def test_pages_are_kept_per_language(served: Served) -> None:
+    url = served.url + "/search?q=ha+noi"
+    for lang in ("en", "vi", "en"):
+        status, headers, body = get(url, {"Accept-Language": lang})
+        assert status == 200 and headers["Content-Language"] == lang
+    assert headers["Fdigraph-Cache"] == "HIT"
+    status, headers, _ = get(url, {"Accept-Language": "vi", "Cookie": "lang=en"})
+    assert (headers["Content-Language"], headers["Fdigraph-Cache"]) == ("en", "MISS")
+    for _ in range(2):  # choosing a language sets the cookie: never kept
+        status, headers, _ = get(url + "&lang=en", {"Accept-Language": "vi"})
+        assert "lang=en" in headers["Set-Cookie"] and headers["Fdigraph-Cache"] == "MISS"
+    status, headers, body = get(url, {"Accept": "application/json"})
+    status, headers, body = get(url, {"Accept": "application/json"})
+    assert headers["Fdigraph-Cache"] == "HIT" and json.loads(body)["query"] == "ha noi"
+
+
+@pytest.mark.e2e
+def test_health_is_never_kept(served: Served) -> None:
+    for _ in range(2):
+        status, headers, _ = get(served.url + "/health")
+        assert status == 200 and headers["Fdigraph-Cache"] == "MISS"

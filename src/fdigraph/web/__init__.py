@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import Flask, Response, request
 
-from fdigraph import config
+from fdigraph import config, front
 from fdigraph.web import errors, meta, sparql
-from fdigraph.web.cache import ResponseCache
+from fdigraph.web.cache import CACHEABLE, ResponseCache
 from fdigraph.web.engine import LRU, Engine
 
 GZIP_MIN = 1024  # smaller bodies are not worth compressing
@@ -56,9 +56,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _optional_blueprints(app)
     if settings["IN_MEMORY"] and not settings["ENDPOINT"]:  # before gunicorn forks: shared
         meta.prepare_void(app)
-    front = bool(app.config.get("FRONT_CACHE")) and not settings["ENDPOINT"]
+    # Behind nginx (fdigraph.front), for a build that cannot change while served.
+    app.config["FRONT_CACHE"] = bool(app.config.get("FRONT_CACHE")) and not settings["ENDPOINT"]
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, responses, frozenset({"/sparql"}), front=front
+        app.wsgi_app, responses, frozenset({"/sparql"})
     )
     return app
 
@@ -105,6 +106,12 @@ def _finish(response: Response) -> Response:
         vary.append("Accept-Encoding")
     if vary:
         headers["Vary"] = ", ".join(dict.fromkeys(vary))
+    if (
+        current_app.config["FRONT_CACHE"]
+        and response.status_code == 200
+        and request.environ.get(CACHEABLE)
+    ):
+        headers[front.CACHE_HEADER] = str(front.KEEP_SECONDS)  # nginx keeps it
     return response
 
 

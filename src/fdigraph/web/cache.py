@@ -5,8 +5,9 @@ request: its method, URL, body and the headers negotiation reads. A hit is answe
 here, in front of Flask, with the bytes (already gzipped if they were) and the ETag
 made the first time; a matching ``If-None-Match`` gets a 304.
 
-Behind the cache front (:mod:`fdigraph.front`), a response this cache would keep is
-also marked for nginx to keep, so the next identical GET never reaches Python.
+A view declares that its answer is a pure function of the request with :func:`keep`;
+this cache then keeps it (on the paths it watches), and so does the nginx cache front
+(:mod:`fdigraph.front`) on every path.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from fdigraph.front import CACHE_HEADER, KEEP_SECONDS
+from flask import request
+
 from fdigraph.web.engine import LRU
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -24,14 +26,16 @@ MAX_BODY = 65536  # POST bodies read here to form a key; longer ones go straight
 _NOT_IN_304 = {"content-type", "content-length", "content-encoding"}
 
 
+def keep() -> None:
+    """In a view: this answer depends on the request and the build only, so it may be kept."""
+    request.environ[CACHEABLE] = True
+
+
 class ResponseCache:
     """WSGI middleware answering repeated requests to ``paths`` from an LRU."""
 
-    def __init__(
-        self, app: WSGIApp, lru: LRU, paths: frozenset[str], *, front: bool = False
-    ) -> None:
+    def __init__(self, app: WSGIApp, lru: LRU, paths: frozenset[str]) -> None:
         self.app, self.lru, self.paths = app, lru, paths
-        self.front = [(CACHE_HEADER, str(KEEP_SECONDS))] if front else []
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -75,8 +79,6 @@ class ResponseCache:
         captured: list[Any] = []
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if self.front and environ.get(CACHEABLE) and status.startswith("200"):
-                headers = headers + self.front
             captured[:] = [status, headers]
             return start_response(status, headers, exc_info)
 

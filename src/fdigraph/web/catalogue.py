@@ -20,6 +20,7 @@ from werkzeug.http import parse_accept_header
 
 from fdigraph import config, queries
 from fdigraph.errors import NotAcceptable, QueryError, UnknownQuery
+from fdigraph.web.cache import keep
 
 bp = Blueprint("queries", __name__, template_folder="templates")
 HTML = "text/html"
@@ -89,6 +90,7 @@ def _wants_html() -> bool:
 @bp.route("/queries.json", endpoint="list_json")
 def list_queries() -> Response | str:
     """The catalogue: HTML for browsers, JSON otherwise."""
+    keep()
     state = _state()
     if request.endpoint == "queries.list_queries" and _wants_html():
         return render_template("queries.html", queries=state.catalogue.values())
@@ -99,6 +101,7 @@ def list_queries() -> Response | str:
 @bp.route("/queries/<name>")
 def run_query(name: str) -> ResponseReturnValue:
     """Run one saved query with the URL's parameters, in the format asked for."""
+    keep()
     state = _state()
     name, _, suffix = name.partition(".")
     query = state.catalogue[name]
@@ -123,6 +126,7 @@ def run_query(name: str) -> ResponseReturnValue:
 @bp.route("/openapi.json")
 def openapi() -> Response:
     """OpenAPI 3.1 description of the saved-query API."""
+    keep()
     state = _state()
     doc = queries.openapi(
         state.catalogue.values(), base_iri=state.base_iri, server=request.script_root or "/"

@@ -30,6 +30,7 @@ from werkzeug.http import parse_accept_header
 from fdigraph import config, protocol, queries
 from fdigraph.errors import FdigraphError
 from fdigraph.vocab import PREFIXES
+from fdigraph.web.cache import keep
 
 bp = Blueprint("editor", __name__, template_folder="templates")
 YASGUI = ("node_modules", "@zazuko", "yasgui", "build")
@@ -92,6 +93,7 @@ def share(query: str) -> str:
 @bp.route("/assets/yasgui/<name>")
 def asset(name: str) -> Response:
     """YASGUI's built files, from the npm install in this checkout."""
+    keep()
     if name not in ASSETS:
         flask_abort(404)
     return send_from_directory(yasgui_dir(), name, max_age=86400)

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from fdigraph import protocol, void
 from fdigraph.errors import FdigraphError
+from fdigraph.web.cache import keep
 from fdigraph.web.engine import Engine
 
 bp = Blueprint("meta", __name__)
@@ -97,6 +98,7 @@ def _void_triples() -> list[ox.Triple]:
 @bp.route("/.well-known/void")
 def well_known_void() -> BaseResponse:
     """VoID of the dataset, with this server's SPARQL endpoint added."""
+    keep()
     fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
     eng = _engine()
     triples = list(_void_triples())

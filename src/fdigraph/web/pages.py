@@ -18,15 +18,16 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response as BaseResponse
 
-from fdigraph import chart, describe, labels, overview, protocol, search
+from fdigraph import chart, describe, front, labels, overview, protocol, search
 from fdigraph.errors import NotAcceptable
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
 from fdigraph.web import editor
+from fdigraph.web.cache import keep
 from fdigraph.web.engine import RUNNER, Engine
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 HTML = "text/html"
-LANG_COOKIE = "lang"
+LANG_COOKIE = front.LANG_COOKIE
 SUFFIXES = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml", "html": "html"}
 T = TypeVar("T")
 
@@ -138,6 +139,7 @@ def _rdf(query: str, fmt: protocol.Format, key: tuple[Any, ...]) -> BaseResponse
 @bp.route("/")
 def home() -> BaseResponse:
     """What the graph holds, the saved queries and a search box."""
+    keep()
     run = rows()
     info = _timed(lambda: overview.overview(run))
     return render("page_home.html", info=info, build=_engine().info, queries=editor.saved_queries())
@@ -146,6 +148,7 @@ def home() -> BaseResponse:
 @bp.route("/id/<path:path>")
 def resource(path: str) -> BaseResponse:
     """A minted resource: HTML for browsers, its description in RDF for clients."""
+    keep()
     path, fmt = _negotiate(path)
     iri = describe.resource_iri(base_iri(), path)
     if iri is None:
@@ -166,6 +169,7 @@ def resource(path: str) -> BaseResponse:
 @bp.route("/def/fdi.<suffix>")
 def ontology(suffix: str) -> BaseResponse:
     """The ontology document: every term under an anchor, or the whole graph in RDF."""
+    keep()
     if suffix and suffix not in SUFFIXES:
         return not_found(f"def/fdi.{suffix}")
     _, fmt = _negotiate(f"fdi.{suffix}" if suffix else "fdi")
@@ -183,6 +187,7 @@ def ontology(suffix: str) -> BaseResponse:
 @bp.route("/search")
 def search_page() -> BaseResponse:
     """Search labels without caring about diacritics: HTML, or JSON by Accept or format."""
+    keep()
     text = request.args.get("q", "")[:200]
     store = _engine().store()
     hits = _timed(lambda: search.search(search.store_runner(store), text)) if text else []

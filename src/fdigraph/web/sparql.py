@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from fdigraph import protocol, void
 from fdigraph.errors import ReadOnly
-from fdigraph.web.cache import CACHEABLE
+from fdigraph.web.cache import keep
 from fdigraph.web.engine import LRU, Engine
 
 bp = Blueprint("sparql", __name__)
@@ -62,7 +62,7 @@ def sparql() -> BaseResponse:
     headers = {"ETag": etag, "Cache-Control": "public, no-cache"}
     if answer.truncated:
         headers[TRUNCATED] = f"rows={eng.max_rows}"
-    request.environ[CACHEABLE] = True
+    keep()
     match = request.environ.get("HTTP_IF_NONE_MATCH")
     if match and (etag in match or match.strip() == "*"):
         return Response(status=304, headers=headers)
@@ -82,6 +82,7 @@ def endpoint_url(environ: dict[str, Any]) -> str:
 
 def service_description() -> BaseResponse:
     """SPARQL 1.1 Service Description, in an RDF format chosen by Accept."""
+    keep()
     fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
     eng = engine()
     settings = current_app.config
