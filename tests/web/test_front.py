@@ -104,10 +104,11 @@ def served(store: Path) -> Iterator[Served]:
 def test_a_repeated_get_is_answered_by_nginx(served: Served) -> None:
     url = query_url(served, f"SELECT ?s WHERE {{ ?s a <{EX}Province> }} ORDER BY ?s # front")
     accept = {"Accept": "application/sparql-results+json"}
-    first = get(url, accept)
-    second = get(url, accept)
-    assert first[0] == second[0] == 200
-    assert first[1]["Fdigraph-Cache"] == "MISS" and second[1]["Fdigraph-Cache"] == "HIT"
+    first, again, third = (get(url, accept) for _ in range(3))
+    assert first[0] == third[0] == 200
+    # kept from its second request on (a one-off query never costs a cache write)
+    assert [r[1]["Fdigraph-Cache"] for r in (first, again, third)] == ["MISS", "MISS", "HIT"]
+    second = third
     assert first[2] == second[2] and first[1]["ETag"] == second[1]["ETag"]
     rows = json.loads(second[2])["results"]["bindings"]
     assert [r["s"]["value"] for r in rows] == [f"{EX}bac-giang", f"{EX}ha-noi", f"{EX}hai-phong"]
@@ -120,7 +121,7 @@ def test_a_repeated_get_is_answered_by_nginx(served: Served) -> None:
 @pytest.mark.e2e
 def test_each_format_is_kept_apart(served: Served) -> None:
     url = query_url(served, f"CONSTRUCT WHERE {{ <{EX}vietnam> ?p ?o }} # formats")
-    for accept, fmt in (("text/turtle", "turtle"), ("application/n-triples", "nt")) * 2:
+    for accept, fmt in (("text/turtle", "turtle"), ("application/n-triples", "nt")) * 3:
         status, headers, body = get(url, {"Accept": accept})
         assert status == 200 and headers["Content-Type"].startswith(accept)
         assert len(Graph().parse(data=body, format=fmt)) == 2
@@ -174,13 +175,13 @@ def test_what_nginx_refuses_it_refuses_in_the_apps_error_shape(served: Served) -
 @pytest.mark.e2e
 def test_nginx_writes_the_access_log(served: Served) -> None:
     url = query_url(served, ASK + " # logged")
-    get(url)
-    get(url)
+    for _ in range(3):
+        get(url)
     deadline = time.monotonic() + 5  # nginx flushes its log buffer every second
-    wanted = ("cache=MISS", "cache=HIT")
+    wanted = ("cache=MISS", "cache=MISS", "cache=HIT")
     while time.monotonic() < deadline:
         lines = [x for x in served.log.read_text().splitlines() if "logged HTTP/1.1" in x]
-        if len(lines) >= 2:
+        if len(lines) >= 3:
             break
         time.sleep(0.2)
     assert [line.rsplit(" ", 1)[1] for line in lines] == list(wanted)
@@ -284,7 +285,7 @@ def test_if_nginx_dies_the_server_stops_and_says_why(store: Path, tmp_path: Path
 @pytest.mark.e2e
 def test_pages_are_kept_per_language(served: Served) -> None:
     url = served.url + "/search?q=ha+noi"
-    for lang in ("en", "vi", "en"):
+    for lang in ("en", "vi", "en", "vi", "en"):
         status, headers, body = get(url, {"Accept-Language": lang})
         assert status == 200 and headers["Content-Language"] == lang
     assert headers["Fdigraph-Cache"] == "HIT"
@@ -293,8 +294,8 @@ def test_pages_are_kept_per_language(served: Served) -> None:
     for _ in range(2):  # choosing a language sets the cookie: never kept
         status, headers, _ = get(url + "&lang=en", {"Accept-Language": "vi"})
         assert "lang=en" in headers["Set-Cookie"] and headers["Fdigraph-Cache"] == "MISS"
-    status, headers, body = get(url, {"Accept": "application/json"})
-    status, headers, body = get(url, {"Accept": "application/json"})
+    for _ in range(3):
+        status, headers, body = get(url, {"Accept": "application/json"})
     assert headers["Fdigraph-Cache"] == "HIT" and json.loads(body)["query"] == "ha noi"
 
 
