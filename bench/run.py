@@ -15,6 +15,11 @@ as "timeout" and restarted. Servers run one at a time and are always stopped, ev
 error. Raw results go to ``bench/results/<mode>.json``, a summary to
 ``bench/results/<mode>.md``.
 
+Two reference servers measure what any Flask endpoint costs here: ``flask-minimal``
+(``bench/reference/minimal.py``, one Flask route over an in-memory pyoxigraph store, no
+checks and no cache, under gunicorn as ``fdigraph serve`` runs it) and
+``flask-minimal-granian`` (the same app under granian). They are measured cold only.
+
 The peers live in their own virtualenv (``bench/.venv``, from ``bench/requirements.txt``):
 when started with any other Python, this script creates it if needed and re-runs
 itself there, so ``make bench`` works on a fresh machine.
@@ -50,7 +55,11 @@ ROOT = BENCH.parent
 BENCH_VENV = BENCH / ".venv"
 HOST = "127.0.0.1"
 SIZES = (10_000, 100_000, 1_000_000)
-SERVERS = ("fdigraph", "oxigraph", "rdflib-endpoint")
+SERVERS = ("fdigraph", "oxigraph", "rdflib-endpoint", "flask-minimal", "flask-minimal-granian")
+# The least any Flask endpoint does (bench/reference/minimal.py), under two WSGI servers.
+REFERENCES = ("flask-minimal", "flask-minimal-granian")
+REFERENCE_APP = BENCH / "reference"
+REFERENCE_QUERIES = ("lookup", "construct")  # where the verdict quotes them
 
 
 # --------------------------------------------------------------------------- venv
@@ -233,6 +242,8 @@ class Server:
     load_cmd: Callable[[Path, Path], list[str] | None]  # (data file, work dir) -> argv
     serve_cmd: Callable[[Path, Path, int], list[str]]  # (data file, work dir, port) -> argv
     env: dict[str, str] = field(default_factory=dict)
+    data_env: str = ""  # an environment variable that gets the data file's path at start
+    cold_only: bool = False  # no cache: a warm cell would measure the cold work again
     start_timeout: float = 120.0
     proc: subprocess.Popen[bytes] | None = None
     port: int = 0
@@ -259,6 +270,8 @@ class Server:
         self.log = work / f"{self.name}-serve-{self.port}.log"
         argv = self.serve_cmd(data, work, self.port)
         env = {**os.environ, **self.env}
+        if self.data_env:
+            env[self.data_env] = str(data)
         t0 = time.perf_counter()
         with self.log.open("wb") as fh:
             self.proc = subprocess.Popen(
@@ -327,6 +340,54 @@ def make_servers(args: argparse.Namespace) -> dict[str, Server]:
         store = work / "fdigraph-store"
         return [fdigraph, "load", str(data), "--store", str(store)]
 
+    def gunicorn_serve(data: Path, work: Path, port: int) -> list[str]:
+        # as `fdigraph serve` runs gunicorn (src/fdigraph/server.py): 2 gthread workers of
+        # 2 threads, forked from an arbiter that loaded the app, no access log. At most 4
+        # connections a worker, so 8 clients split 4 / 4: plain gthread workers often
+        # leave every connection of a burst to one worker, one core of two (measured: 8
+        # clients, lookup at 10k, 2,559 q/s on 1.1 cores without it); fdigraph's
+        # BalancedWorker shares them out too.
+        return [
+            str(vbin / "gunicorn"),
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "2",
+            "--preload",
+            "--worker-connections",
+            "4",
+            "--keep-alive",
+            "5",
+            "--limit-request-line",
+            "0",
+            "--no-control-socket",
+            "--chdir",
+            str(REFERENCE_APP),
+            "minimal:app",
+        ]
+
+    def granian_serve(data: Path, work: Path, port: int) -> list[str]:
+        # each of the 2 workers imports the app, so loads its own store
+        return [
+            str(vbin / "granian"),
+            "--interface",
+            "wsgi",
+            "--workers",
+            "2",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--working-dir",
+            str(REFERENCE_APP),
+            "minimal:app",
+        ]
+
     def fd_serve(data: Path, work: Path, port: int) -> list[str]:
         argv = [fdigraph, "serve", "--host", HOST, "--port", str(port)]
         argv += ["--store", str(work / "fdigraph-store")]
@@ -364,6 +425,18 @@ def make_servers(args: argparse.Namespace) -> dict[str, Server]:
             ],
             start_timeout=600,
         ),
+        **{
+            name: Server(
+                name,
+                "/query",
+                lambda d, w: None,  # the app loads the file at start: start time = load time
+                serve,
+                data_env="BENCH_REFERENCE_DATA",
+                cold_only=True,
+                start_timeout=600,
+            )
+            for name, serve in zip(REFERENCES, (gunicorn_serve, granian_serve), strict=True)
+        },
     }
 
 
@@ -1004,7 +1077,19 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     bench_pkgs: dict[str, str | None] = {}
-    for pkg in ("oxigraph", "rdflib", "rdflib-endpoint", "uvicorn", "fastapi", "uvloop"):
+    for pkg in (
+        "oxigraph",
+        "rdflib",
+        "rdflib-endpoint",
+        "uvicorn",
+        "fastapi",
+        "uvloop",
+        "flask",
+        "werkzeug",
+        "gunicorn",
+        "granian",
+        "pyoxigraph",
+    ):
         try:
             bench_pkgs[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -1137,6 +1222,7 @@ def report(results: dict[str, Any]) -> str:
         "processes (pages that forked workers share count once); load s: building the "
         "store (rdflib-endpoint parses the file at start, so its start s is its load).",
         "",
+        *reference_note(results),
         method_client(results),
         "",
     ]
@@ -1376,15 +1462,72 @@ def measured_kind(results: dict[str, Any], size: str, qname: str, kind: str) -> 
     return "light" if cell["p50_ms"] < 1.0 else "heavy"
 
 
+def reference_note(results: dict[str, Any]) -> list[str]:
+    """What the Flask reference servers are, when the run has them."""
+    if not any(r in sres["servers"] for sres in results["sizes"].values() for r in REFERENCES):
+        return []
+    return [
+        "`flask-minimal` and `flask-minimal-granian` are reference servers, not endpoints: "
+        "`bench/reference/minimal.py`, one Flask route that evaluates the query on an "
+        "in-memory pyoxigraph store and returns pyoxigraph's serialisation, with no "
+        "checks, no cache, no time limit and no access log; under gunicorn as `fdigraph "
+        "serve` runs it (2 gthread workers × 2 threads, app preloaded, at most 4 "
+        "connections a worker so that 8 clients use both) and under granian "
+        "(`--interface wsgi --workers 2`, a store per worker). Measured cold only (no "
+        "cache: warm would repeat the cold work). They load the file at start, so their "
+        "start s is their load.",
+        "",
+    ]
+
+
+def flask_floor(results: dict[str, Any], size: str) -> list[str]:
+    """The reference servers' cold ratios to `oxigraph serve` on lookup and construct."""
+    servers = results["sizes"][size]["servers"]
+    refs = [r for r in REFERENCES if r in servers]
+    names = [q for q, _kind in iter_queries(results, size) if q in REFERENCE_QUERIES]
+    if not refs or "oxigraph" not in servers or not names:
+        return []
+    ratios: dict[tuple[str, str, int], float | None] = {
+        (r, q, c): _ratio(
+            _cell(results, size, r, q, f"cold-c{c}"),
+            _cell(results, size, "oxigraph", q, f"cold-c{c}"),
+        )
+        for r in refs
+        for q in names
+        for c in (1, 8)
+    }
+    best = []
+    for q in names:
+        parts = []
+        for c in (1, 8):
+            got = [(v, r) for r in refs if (v := ratios[(r, q, c)]) is not None]
+            parts.append(f"{max(got)[0]:.2f} ({max(got)[1]})" if got else "–")
+        best.append(f"{q} c1 {parts[0]}, c8 {parts[1]}")
+    each = "; ".join(
+        f"`{r}` "
+        + ", ".join(f"{q} {_fr(ratios[(r, q, 1)])} / {_fr(ratios[(r, q, 8)])}" for q in names)
+        for r in refs
+    )
+    return [
+        "Flask reference servers, cold, q/s over `oxigraph serve`'s (c1 / c8): "
+        f"{each}. The most any Flask endpoint reached here: {'; '.join(best)}.",
+        "",
+    ]
+
+
 def targets(results: dict[str, Any]) -> list[str]:
     """The issue's targets, checked against this run."""
     out = ["## Targets (issue 3, item 6)", ""]
     for size in results["sizes"]:
         servers = results["sizes"][size]["servers"]
+        floor = flask_floor(results, size)
         if "fdigraph" not in servers or "queries" not in servers["fdigraph"]:
+            if floor:
+                out += [f"### {int(size):,} triples", "", *floor]
             continue
         out.append(f"### {int(size):,} triples")
         out.append("")
+        out += floor
         out.append("| target | query | c1 | c8 | met |")
         out.append("| --- | --- | --- | --- | --- |")
         for qname, kind in iter_queries(results, size):
@@ -1496,6 +1639,10 @@ def main(argv: list[str] | None = None) -> int:
         [10_000] if args.quick else list(SIZES)
     )
     wanted = [s for s in args.servers.split(",") if s]
+    unknown = [s for s in wanted if s not in SERVERS]
+    if unknown:
+        print(f"bench: unknown server(s) {', '.join(unknown)}; known: {', '.join(SERVERS)}")
+        return 2
     only = {q for q in args.queries.split(",") if q} or None
     queries = load_queries(BENCH / "queries", only)
     modes = tuple(m for m in args.modes.split(",") if m)
@@ -1558,7 +1705,7 @@ def main(argv: list[str] | None = None) -> int:
             work.mkdir(parents=True, exist_ok=True)
             for sname in wanted:
                 server = servers[sname]
-                srv_modes = modes
+                srv_modes = tuple(m for m in modes if m == "cold") if server.cold_only else modes
                 try:
                     sres["servers"][sname] = measure_server(
                         server, queries, data, work, plan, srv_modes, log, args.client
