@@ -60,6 +60,8 @@ def _prefers_html() -> bool:
 def _editor_for_browsers() -> Response | None:
     if request.path != "/sparql" or request.method != "GET":
         return None
+    if "html" not in (request.headers.get("Accept") or ""):  # cheap: most are clients
+        return None
     if set(request.args) - {"lang"} or not _prefers_html():
         return None
     return page()
