@@ -219,3 +219,51 @@ def test_a_generated_client_can_call_every_operation(
             assert response.status_code == 200, (path, media, response.get_data(as_text=True))
             assert response.mimetype in documented
             assert response.mimetype == media or path == "/queries", (path, media)
+
+
+def test_the_html_form_offers_lists_and_choices(client: FlaskClient) -> None:
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        """The form's inputs (name, value) and selects (name: multiple, selected)."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.inputs: list[tuple[str | None, str | None]] = []
+            self.selects: dict[str | None, tuple[bool, list[str]]] = {}
+            self.select: str | None = None
+            self.selected = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            if tag == "input":
+                self.inputs.append((a["name"], a["value"]))
+            elif tag == "select":
+                self.select = a["name"]
+                self.selects[self.select] = ("multiple" in a, [])
+            self.selected = tag == "option" and "selected" in a
+
+        def handle_data(self, data: str) -> None:
+            if self.selected:
+                self.selects[self.select][1].append(data)
+                self.selected = False
+
+    page = client.get(
+        "/queries/investors-by-country",
+        query_string=[("country", "JP"), ("country", "KR"), ("lang", "vi")],
+        headers={"Accept": "text/html"},
+    )
+    assert page.status_code == 200
+    fields = Fields()
+    fields.feed(page.get_data(as_text=True))
+    # one input per chosen country, and an empty one to add another
+    assert fields.inputs == [("country", "JP"), ("country", "KR"), ("country", "")]
+    assert fields.selects == {"lang": (False, ["vi"])}
+    again = client.get(
+        "/queries/investors-by-country",
+        query_string=[("country", "JP"), ("country", "KR"), ("country", ""), ("lang", "vi")],
+        headers={"Accept": "text/html"},
+    )
+    refilled = Fields()
+    refilled.feed(again.get_data(as_text=True))  # the empty value is ignored, not an error
+    assert again.status_code == 200 and refilled.inputs == fields.inputs
