@@ -30,10 +30,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from fdigraph.errors import ConfigError
 
@@ -275,11 +274,3 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-def app_overrides(front: Front | None, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """What the app is told about the front (a Flask-only key, not a user setting)."""
-    out = dict(overrides)
-    if front is not None:
-        out["FRONT_CACHE"] = True
-    return out

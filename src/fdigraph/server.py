@@ -22,6 +22,8 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from fdigraph.errors import ConfigError
+from fdigraph.front import Front
 from fdigraph.web.errors import POISONED
 from fdigraph.worker import on_starting
 
@@ -128,9 +130,6 @@ def serve(
     if front is None:
         Server(overrides, options(**kwargs)).run()
         return
-    from fdigraph.errors import ConfigError
-    from fdigraph.front import Front, app_overrides
-
     proxy = Front(
         front, kwargs["host"], kwargs["port"], float(kwargs["timeout"]), max_body, cors
     ).start()
@@ -147,7 +146,8 @@ def serve(
         settings = options(**kwargs)
         settings["bind"] = proxy.bind
         settings["accesslog"] = None  # nginx logs every request, cache hits included
-        Server(app_overrides(proxy, overrides), settings).run()
+        # the app marks what nginx may keep (fdigraph.web.create_app)
+        Server({**overrides, "FRONT_CACHE": True}, settings).run()
     finally:
         proxy.stop()
         if lost:
