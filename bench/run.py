@@ -634,18 +634,16 @@ def run_cell(
         "client": "loadgen",
         "requests": res.ok,
         "connections": res.connections,
-        "wall_s": res.wall,
-        "qps": res.ok / res.wall if res.wall else 0.0,
         "errors": res.errors,
         "statuses": {str(k): v for k, v in res.statuses.items()},
-        "client_cpu_share": res.client_cpu / res.wall if res.wall else 0.0,
-        "client_us_per_req": res.client_cpu / max(1, res.ok + sum(res.errors.values())) * 1e6,
-        "server_cpu_share": server_cpu / res.wall if res.wall else 0.0,
-        "server_cpu_ms_per_req": server_cpu / max(1, res.ok) * 1e3,
-        # CPU used by neither the server nor this client (other work on the machine)
-        "foreign_cpu_share": max(0.0, busy - server_cpu - res.client_cpu) / res.wall
-        if res.wall
-        else 0.0,
+        **_rates(
+            res.ok,
+            res.wall,
+            res.client_cpu,
+            server_cpu,
+            busy,
+            attempts=res.ok + sum(res.errors.values()),
+        ),
         **summarize_latencies(res.latencies),
     }
     if fallback:
@@ -656,6 +654,23 @@ def run_cell(
     elif not res.latencies:
         cell["status"] = "error"
     return cell
+
+
+def _rates(
+    ok: int, wall: float, client_cpu: float, server_cpu: float, busy: float, *, attempts: int
+) -> dict[str, float]:
+    """Throughput and CPU shares of a cell, whichever client timed it."""
+    per_s = 1 / wall if wall else 0.0
+    return {
+        "wall_s": wall,
+        "qps": ok * per_s,
+        "client_cpu_share": client_cpu * per_s,
+        "client_us_per_req": client_cpu / max(1, attempts) * 1e6,
+        "server_cpu_share": server_cpu * per_s,
+        "server_cpu_ms_per_req": server_cpu / max(1, ok) * 1e3,
+        # CPU used by neither the server nor this client (other work on the machine)
+        "foreign_cpu_share": max(0.0, busy - server_cpu - client_cpu) * per_s,
+    }
 
 
 def _wrk_cell(
@@ -695,17 +710,9 @@ def _wrk_cell(
         "client": "wrk",
         "requests": res.ok,
         "connections": res.connections,
-        "wall_s": res.wall,
-        "qps": res.ok / res.wall if res.wall else 0.0,
         "errors": res.errors,
         "statuses": res.statuses,
-        "client_cpu_share": res.client_cpu / res.wall if res.wall else 0.0,
-        "client_us_per_req": res.client_cpu / max(1, attempts) * 1e6,
-        "server_cpu_share": server_cpu / res.wall if res.wall else 0.0,
-        "server_cpu_ms_per_req": server_cpu / max(1, res.ok) * 1e3,
-        "foreign_cpu_share": max(0.0, busy - server_cpu - res.client_cpu) / res.wall
-        if res.wall
-        else 0.0,
+        **_rates(res.ok, res.wall, res.client_cpu, server_cpu, busy, attempts=attempts),
         **res.latency,
         "latency_source": res.latency_source,
     }
