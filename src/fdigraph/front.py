@@ -81,7 +81,6 @@ _OWN_ERRORS = {
     400: ("bad_request", "the request is not valid HTTP"),
     413: ("payload_too_large", "the request body is larger than {limit} bytes"),
     414: ("bad_request", "the request line is longer than {line} bytes; send the query by POST"),
-    431: ("bad_request", "the request headers are too large"),
     502: ("upstream_unavailable", "the server is starting or restarting; try again"),
     504: ("upstream_timeout", "the server took too long to answer"),
 }
