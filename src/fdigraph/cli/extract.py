@@ -16,12 +16,23 @@ def register(main: click.Group) -> None:
 
 
 @click.command("extract")
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "article", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--evaluate",
     "facts",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Curated fact file to score the draft against (precision and recall).",
+    help="Curated fact file to score the draft against (lenient and strict precision, recall).",
+)
+@click.option(
+    "--evaluate-dir",
+    "directory",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Score every X.txt of this directory against its X.yaml; print a table, pooled.",
+)
+@click.option(
+    "--details", is_flag=True, help="With --evaluate-dir: each article's full report too."
 )
 @click.option(
     "--output",
@@ -31,13 +42,34 @@ def register(main: click.Group) -> None:
 )
 @click.option("--source-id", help="Id of the source (default: the article's file name stem).")
 def extract_command(
-    article: Path, facts: Path | None, output: Path | None, source_id: str | None
+    article: Path | None,
+    facts: Path | None,
+    directory: Path | None,
+    details: bool,
+    output: Path | None,
+    source_id: str | None,
 ) -> None:
     """Draft the numeric facts of ARTICLE.txt as a fact file for review."""
     from fdigraph.extract import extract
-    from fdigraph.extract.evaluate import evaluate
+    from fdigraph.extract.evaluate import evaluate, evaluate_directory, table
     from fdigraph.extract.writer import to_yaml
 
+    if directory is not None:
+        if article is not None or facts is not None:
+            raise click.UsageError("--evaluate-dir takes no ARTICLE and no --evaluate")
+        try:
+            results = evaluate_directory(directory)
+        except FdigraphError as err:
+            raise click.ClickException(str(err)) from None
+        if not results:
+            raise click.ClickException(f"{directory}: no X.txt with an X.yaml beside it")
+        if details:
+            for name, result in results:
+                click.echo(f"== {name}\n{result.report()}\n")
+        click.echo(table(results))
+        return
+    if article is None:
+        raise click.UsageError("give ARTICLE, or --evaluate-dir DIR")
     try:
         text = article.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:

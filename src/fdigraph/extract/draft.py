@@ -35,9 +35,16 @@ class DraftObservation:
     confidence: float
     qualifier: str = "exact"
     status: str | None = None
-    period_inferred: bool = False
+    period_inferred: str | None = None  # context | published
     counterpart: str | None = None
     source: str | None = None  # a teaser id; None: the main article
+    comparison: str = "level"  # level | change | growth | multiplier | share | plan-...
+    stock: bool = False  # a position as of ``period`` (a day), not a flow over it
+    base: str | None = None  # the period a change, growth or multiplier compares with
+    base_area: str | None = None  # the area compared with ("gấp 1,6 lần cả nước")
+    share_of: str | None = None  # the area whose total a share is of, when not ``area``
+    value_max: Decimal | None = None  # the upper bound of a range (qualifier ``between``)
+    review: str | None = None  # why a reviewer must look at this fact (disagreeing quotes)
 
     @property
     def key(self) -> tuple[str, Decimal, str, str | None]:

@@ -150,7 +150,7 @@ def _observation(
         confidence=round(max(confidence, 0.1), 2),
         qualifier=q.qualifier,
         status=_status(folded[s.start : q.start]),
-        period_inferred=inferred or (period is not None and not here),
+        period_inferred="context" if inferred or (period is not None and not here) else None,
         counterpart=counterpart,
         source=part.source,
     )
