@@ -48,10 +48,16 @@ def wait_healthy(served: Served, seconds: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def serving(store: Path, log: Path, *args: str) -> Iterator[Served]:
-    """``fdigraph serve --store STORE ARGS...`` on a free port, stopped by SIGTERM after."""
+def serving(
+    store: Path, log: Path, *args: str, settings: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """``fdigraph serve --store STORE ARGS...`` on a free port, stopped by SIGTERM after.
+
+    ``settings`` are ``FDIGRAPH_*`` variables for the server (the caller's are dropped).
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
+    env.update(settings or {})
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "fdigraph", "serve", "--store", str(store),

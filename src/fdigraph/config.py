@@ -49,6 +49,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DIST_DIR", "dist", "Where `fdigraph build` writes files and the store."),
     Setting("STORE_PATH", "", "On-disk Oxigraph store to serve; default DIST_DIR/store."),
     Setting("QUERY_TIMEOUT", 10.0, "Seconds a query may run before it is stopped (503)."),
+    Setting(
+        "MAX_QUERY_MEMORY",
+        2048,
+        "MiB of memory a worker's running queries may add to it before they are stopped (503).",
+    ),
+    Setting(
+        "EXPENSIVE_AFTER",
+        1.0,
+        "Seconds after which a running query is expensive: low priority, one slot kept free.",
+    ),
     Setting("MAX_ROWS", 10000, "Most result rows (or triples) one response carries."),
     Setting("MAX_QUERY_LENGTH", 65536, "Longest query text accepted, in characters."),
     Setting("MAX_NESTING", 64, "Deepest nesting of braces and brackets in a query."),

@@ -148,11 +148,33 @@ class UnsupportedMediaType(FdigraphError):
     code = "unsupported_media_type"
 
 
-class QueryTimeout(FdigraphError):
-    """A query ran past QUERY_TIMEOUT and was stopped."""
+class QueryStopped(FdigraphError):
+    """A query was stopped by one of the server's limits; ``retry_after`` when worth retrying."""
 
     status = 503
+    code = "query_stopped"
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QueryTimeout(QueryStopped):
+    """A query ran past QUERY_TIMEOUT and was stopped."""
+
     code = "query_timeout"
+
+
+class QueryMemoryLimit(QueryStopped):
+    """The queries of a worker took more than MAX_QUERY_MEMORY and were stopped."""
+
+    code = "memory_limit"
+
+
+class Overloaded(QueryStopped):
+    """Every slot of a worker is busy with long queries, or the worker is restarting."""
+
+    code = "overloaded"
 
 
 class RemoteStoreError(FdigraphError):

@@ -24,6 +24,7 @@ from gunicorn.app.base import BaseApplication
 
 from fdigraph.errors import ConfigError
 from fdigraph.front import Front
+from fdigraph.web.engine import RUNNER, SLOTS
 from fdigraph.web.errors import POISONED
 from fdigraph.worker import on_starting
 
@@ -31,7 +32,7 @@ from fdigraph.worker import on_starting
 # serving, and keep-alive connections are kept (sync workers close every connection).
 # Measured on 2 cores, trivial queries, 8 clients: sync 1.5-1.8k q/s, gthread with one
 # thread 1.7k (and requests queued behind a runaway waited for it), two threads 2.4k.
-THREADS = 2
+THREADS = SLOTS
 
 
 def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> None:
@@ -40,10 +41,16 @@ def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> N
     The worker stops accepting, finishes what it has in flight, and ``worker_exit``
     then ends the process without waiting for the runaway evaluation.
     """
-    if environ.get(POISONED) and worker.alive:
-        worker.log.warning("worker %s stops: a query ran past the time limit", os.getpid())
+    if (environ.get(POISONED) or RUNNER.stopping) and worker.alive:
+        reason = RUNNER.reason or "the time limit"
+        worker.log.warning("worker %s stops: a query ran past %s", os.getpid(), reason)
         worker.fdigraph_poisoned = True
         worker.alive = False
+
+
+def post_worker_init(worker: Any) -> None:
+    """In a fresh worker: stopped queries now retire it, and its memory counts from here."""
+    RUNNER.serving()
 
 
 def worker_exit(server: Any, worker: Any) -> None:
@@ -108,6 +115,7 @@ def options(
         "on_starting": on_starting,
         "errorlog": "-",
         "post_request": post_request,
+        "post_worker_init": post_worker_init,
         "worker_exit": worker_exit,
         "proc_name": "fdigraph",
         "control_socket_disable": True,

@@ -71,11 +71,13 @@ class Param:
     def term(self, raw: str, base_iri: str) -> Identifier:
         """The RDF term for one raw value, or QueryParamError."""
         value = unicodedata.normalize("NFC", raw.strip())
-        if self.allowed and _canonical(self, value, base_iri) not in {
-            _canonical(self, a, base_iri) for a in self.allowed
-        }:
-            raise self.error(raw)
         try:
+            # A value that is not even of the parameter's type is as wrong as one that is
+            # not among the allowed values: both are the client's mistake.
+            if self.allowed and _canonical(self, value, base_iri) not in {
+                _canonical(self, a, base_iri) for a in self.allowed
+            }:
+                raise ValueError(value)
             return _convert(self, value, base_iri)
         except (ValueError, InvalidOperation):
             raise self.error(raw) from None

@@ -12,6 +12,7 @@ abandoned and a fresh one serves the next query.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import queue
 import re
@@ -26,7 +27,15 @@ from typing import Any, ClassVar, TypeVar
 import pyoxigraph as ox
 
 from fdigraph import store as fstore
-from fdigraph.errors import Location, QueryError, QueryTimeout, StoreError
+from fdigraph.errors import (
+    Location,
+    Overloaded,
+    QueryError,
+    QueryMemoryLimit,
+    QueryStopped,
+    QueryTimeout,
+    StoreError,
+)
 from fdigraph.protocol import Format, Operation, QueryShape
 from fdigraph.web import results
 from fdigraph.web.results import Serialised
@@ -34,27 +43,45 @@ from fdigraph.web.results import Serialised
 T = TypeVar("T")
 STACK_BYTES = 256 * 1024 * 1024  # reserved address space, touched only by deep queries
 _SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+_UNSUPPORTED = re.compile(r"The custom function (<[^>]*>) is not supported")
+
+
+SLOTS = 2  # request threads per gunicorn worker (fdigraph.server.THREADS)
+SAMPLE_SECONDS = 0.02  # how often the watchdog looks at running queries and memory
+LOW_PRIORITY = 19  # the nice value of a helper thread once its query is expensive
 
 
 class _Job:
-    """A job and its outcome; ``done`` is released when the outcome is there."""
+    """A job and its outcome; ``done`` is released when the outcome is there.
 
-    __slots__ = ("deadline", "done", "error", "run", "value")
+    ``settled`` says the outcome is decided: by the helper when the job ends, or by the
+    request thread or the watchdog when they stop it (then the helper's result is dropped).
+    """
 
-    def __init__(self, run: Callable[[], Any], deadline: float) -> None:
+    __slots__ = (
+        "deadline", "done", "error", "helper", "run", "settled", "slow", "started", "value",
+    )  # fmt: skip
+
+    def __init__(self, run: Callable[[], Any], started: float, deadline: float) -> None:
         self.run = run
+        self.started = started
         self.deadline = deadline
         self.value: Any = None
         self.error: BaseException | None = None
+        self.settled = False
+        self.slow = False  # its helper thread was given a low CPU priority
+        self.helper: _Helper | None = None
         self.done = threading.Lock()
         self.done.acquire()
 
 
 class _Helper:
-    """One daemon thread that runs jobs handed to it, one at a time."""
+    """One daemon thread that runs jobs handed to it, one at a time (None ends it)."""
 
-    def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+    def __init__(self, runner: Runner) -> None:
+        self.runner = runner
+        self.tid = 0
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         old = threading.stack_size(STACK_BYTES)
         try:
             threading.Thread(target=self._loop, name="fdigraph-query", daemon=True).start()
@@ -62,39 +89,201 @@ class _Helper:
             threading.stack_size(old)
 
     def _loop(self) -> None:
+        self.tid = threading.get_native_id()
         while True:
             job = self.jobs.get()
+            if job is None:
+                return
             _CURRENT.deadline = job.deadline
+            value: Any = None
+            error: BaseException | None = None
             try:
-                job.value = job.run()
+                value = job.run()
             except BaseException as err:
-                job.error = err
+                error = err
+            with self.runner.lock:
+                if job.settled:  # stopped meanwhile: its answer has gone
+                    continue
+                job.settled, job.value, job.error = True, value, error
             job.done.release()
 
 
 class Runner:
-    """Run callables with a deadline, each calling thread with its own helper."""
+    """Run callables with a deadline, each calling thread with its own helper.
+
+    It also keeps the jobs running in this process, for a watchdog thread that stops
+    them over the memory limit and keeps a slot for cheap work (see :meth:`_look`).
+    Under gunicorn (:meth:`serving`) a stopped job retires the worker, which is what
+    really ends its evaluation; elsewhere the stuck helper is abandoned.
+    """
 
     def __init__(self) -> None:
         self._local = threading.local()
+        self.lock = threading.Lock()
+        self._busy = threading.Condition(self.lock)
+        self._running: dict[_Job, None] = {}
+        self._pid = 0
+        self.memory_limit = 0  # bytes a worker may grow by; 0: no limit
+        self.expensive_after = 1.0
+        self.slots = SLOTS
+        self.served = False
+        self.stopping = False
+        self.reason = ""  # which limit a stopped query ran past, for the log
+        self.baseline = 0
+
+    def configure(self, *, memory_limit: int, expensive_after: float) -> None:
+        self.memory_limit, self.expensive_after = memory_limit, expensive_after
+
+    def serving(self) -> None:
+        """In a gunicorn worker, before any request: stops retire it; memory counts from here."""
+        self.served = True
+        self.baseline = _rss() or 0
+        self._pid = 0  # the watchdog thread of the arbiter was not copied by the fork
 
     def run(self, job: Callable[[], T], timeout: float) -> T:
+        self._watch()
         helper: _Helper | None = getattr(self._local, "helper", None)
         if helper is None or getattr(self._local, "pid", None) != os.getpid():
-            helper = self._local.helper = _Helper()
+            helper = self._local.helper = _Helper(self)
             self._local.pid = os.getpid()
-        task = _Job(job, time.monotonic() + timeout)
+        now = time.monotonic()
+        with self.lock:
+            stopping = self.stopping
+            if stopping:  # a worker that is restarting takes only short work
+                timeout = min(timeout, self.expensive_after)
+            task = _Job(job, now, now + timeout)
+            task.helper = helper
+            self._running[task] = None
+            self._busy.notify()
         helper.jobs.put(task)
         # A bare lock is the cheapest hand-back (a Future costs a Condition per call).
-        if not task.done.acquire(timeout=timeout):
+        finished = task.done.acquire(timeout=timeout)
+        with self.lock:
+            del self._running[task]
+            if not finished and not task.settled:
+                if stopping:
+                    error: QueryStopped = Overloaded(
+                        "this worker is restarting and takes only short queries now; retry",
+                        retry_after=1,
+                    )
+                else:
+                    error = QueryTimeout(
+                        f"the query was stopped after {timeout:g} s (the time limit)"
+                    )
+                self._settle(task, error)
+                self._retire("the time limit" if not stopping else "a restart's short budget")
+        if isinstance(task.error, QueryStopped):
             self._local.helper = None  # it is stuck in the engine; never reuse it
-            raise QueryTimeout(f"the query was stopped after {timeout:g} s (the time limit)")
+        elif task.slow:
+            self._local.helper = None  # a thread cannot raise its priority again
+            helper.jobs.put(None)
         if task.error is not None:
             raise task.error
         value: T = task.value
         return value
 
+    def _settle(self, job: _Job, error: QueryStopped) -> None:
+        """Answer a job that is still running with ``error`` (the lock is held)."""
+        if not job.settled:
+            job.settled, job.error = True, error
+            job.done.release()
 
+    def _retire(self, reason: str) -> None:
+        """A stopped evaluation goes on in its thread: under gunicorn the worker must end."""
+        if self.served and not self.stopping:
+            self.stopping, self.reason = True, reason
+
+    def _watch(self) -> None:
+        if self._pid != os.getpid():
+            self._pid = os.getpid()
+            if not self.baseline:
+                self.baseline = _rss() or 0
+            threading.Thread(target=self._loop, name="fdigraph-watchdog", daemon=True).start()
+
+    def _loop(self) -> None:
+        pid = os.getpid()
+        while self._pid == pid:
+            with self.lock:
+                while not self._running:
+                    self._busy.wait()
+            time.sleep(SAMPLE_SECONDS)
+            self._look(time.monotonic(), _rss())
+
+    def _look(self, now: float, rss: int | None) -> None:
+        """One look at the running jobs: the memory limit, then the share of long work.
+
+        A job that has run for EXPENSIVE_AFTER is *expensive*: its thread gets the
+        lowest CPU priority, so cheap queries keep the cores. At most ``slots - 1`` jobs
+        of a worker may be expensive: one more is stopped (503, Retry-After) and the
+        worker retires, so one slot always drains within EXPENSIVE_AFTER instead of
+        queueing requests behind runaways. Over the memory limit the expensive jobs (or
+        all, if none is) are stopped. A retiring worker stops each job that turns
+        expensive, so that it exits promptly and a fresh one takes its place.
+        """
+        with self.lock:
+            live = [j for j in self._running if not j.settled]
+            expensive = [j for j in live if now - j.started >= self.expensive_after]
+            for job in expensive:
+                if not job.slow:
+                    job.slow = _lower_priority(job)
+            grown = (rss or 0) - self.baseline
+            if self.memory_limit and rss is not None and grown > self.memory_limit:
+                mib = self.memory_limit // (1024 * 1024)
+                for job in expensive or live:
+                    self._settle(
+                        job,
+                        QueryMemoryLimit(
+                            f"the query was stopped: it took more than {mib} MiB of memory "
+                            "(the memory limit)"
+                        ),
+                    )
+                self._retire("the memory limit")
+            elif self.stopping:
+                for job in expensive:
+                    self._settle(
+                        job,
+                        Overloaded(
+                            "the query was stopped: its worker is restarting to end a runaway "
+                            "query; retry",
+                            retry_after=1,
+                        ),
+                    )
+            elif len(expensive) >= self.slots:
+                newest = max(expensive, key=lambda j: j.started)
+                self._settle(
+                    newest,
+                    Overloaded(
+                        f"the query was stopped after {self.expensive_after:g} s: every slot "
+                        "of this worker is busy with long queries (one is kept for short "
+                        "ones); retry later",
+                        retry_after=max(1, math.ceil(self.expensive_after)),
+                    ),
+                )
+                self._retire("its worker's share of long queries")
+
+
+def _rss() -> int | None:
+    """This process's resident memory in bytes (Linux; None elsewhere)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * PAGE_BYTES
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _lower_priority(job: _Job) -> bool:
+    """Give the thread running ``job`` the lowest CPU priority (Linux nice is per thread)."""
+    tid = job.helper.tid if job.helper is not None else 0
+    if not tid or not hasattr(os, "setpriority"):
+        return False
+    try:
+        os.setpriority(os.PRIO_PROCESS, tid, LOW_PRIORITY)
+    except OSError:
+        return False
+    return True
+
+
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 _CURRENT = threading.local()  # the deadline of the job a helper thread is running
 
 
@@ -156,6 +345,10 @@ class Engine:
 
     @classmethod
     def open(cls, settings: Mapping[str, Any], path: Path) -> Engine:
+        RUNNER.configure(
+            memory_limit=int(settings["MAX_QUERY_MEMORY"]) * 1024 * 1024,
+            expensive_after=float(settings["EXPENSIVE_AFTER"]),
+        )
         engine = cls(
             path=path,
             in_memory=bool(settings["IN_MEMORY"]),
@@ -198,6 +391,11 @@ class Engine:
                 return results.triples(answer, fmt, self.max_rows, shape.prefixes)
             except SyntaxError as err:
                 raise syntax_error(str(err)) from None
+            except RuntimeError as err:
+                refused = unsupported(str(err))
+                if refused is None:
+                    raise
+                raise refused from None
             except OSError as err:
                 raise StoreError(f"the store could not answer: {err}") from err
 
@@ -229,4 +427,14 @@ def syntax_error(message: str) -> QueryError:
     return QueryError(
         f"syntax error at line {line}, column {column}: {what}",
         where=Location("query", line, column),
+    )
+
+
+def unsupported(message: str) -> QueryError | None:
+    """pyoxigraph's evaluation error for a function it does not know, as a 400."""
+    found = _UNSUPPORTED.search(message)
+    if found is None:
+        return None
+    return QueryError(
+        f"unknown function {found[1]}: only the SPARQL 1.1 functions and XSD casts are available"
     )

@@ -12,7 +12,7 @@ import json
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
-from fdigraph.errors import FdigraphError, QueryTimeout
+from fdigraph.errors import FdigraphError, QueryStopped
 
 POISONED = "fdigraph.poisoned"  # environ key: this worker must stop after answering
 
@@ -39,11 +39,18 @@ def _domain(err: FdigraphError) -> Response:
     extra: dict[str, object] = {}
     if err.where is not None and err.where.line is not None:
         extra = {"line": err.where.line, "column": err.where.column}
-    if isinstance(err, QueryTimeout):
+    retry_after = None
+    if isinstance(err, QueryStopped):
+        # The evaluation may still be running in its helper thread: only the end of the
+        # worker process stops it (fdigraph.server retires the worker after this answer).
         request.environ[POISONED] = True
+        retry_after = err.retry_after
     if err.status >= 500 and err.status != 503:
         current_app.logger.error("%s: %s", type(err).__name__, err)
-    return error_response(err.status, err.code, err.message, extra)
+    response = error_response(err.status, err.code, err.message, extra)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _http(err: HTTPException) -> Response:

@@ -1,0 +1,141 @@
+"""Limits that hold against a real `fdigraph serve`: memory, long-query share, client mistakes.
+
+Each test runs an attack of issue 12 against the real server process, with small limits
+(64 MiB, 0.3 s) so that a test takes seconds; none times anything.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from tests.serving import Served, serving
+from tests.web.conftest import EX, NUMBERS, TRIG
+
+from fdigraph import front
+from fdigraph.store import load_files
+
+pytestmark = pytest.mark.e2e
+needs_nginx = pytest.mark.skipif(front.find_nginx() is None, reason="nginx is not installed")
+FRONTS = [pytest.param("none"), pytest.param("nginx", marks=needs_nginx)]
+CHAIN = "\n".join(f"<{EX}c/{i}> <{EX}next> <{EX}c/{i + 1}> ." for i in range(3000))
+HOG = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"  # memory, fast
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # CPU, forever
+SMALL = {"FDIGRAPH_MAX_QUERY_MEMORY": "64", "FDIGRAPH_EXPENSIVE_AFTER": "0.3"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("limits")
+    (root / "data.trig").write_text(TRIG, encoding="utf-8")
+    (root / "more.nt").write_text(NUMBERS + "\n" + CHAIN + "\n", encoding="utf-8")
+    load_files([root / "data.trig", root / "more.nt"], root / "store")
+    return root / "store"
+
+
+@pytest.fixture(scope="module", params=FRONTS)
+def server(
+    request: pytest.FixtureRequest, store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Served]:
+    log = tmp_path_factory.mktemp("limits-log") / "server.log"
+    args = ("--workers", "2", "--timeout", "8", "--front", request.param)
+    with serving(store, log, *args, settings=SMALL) as served:
+        yield served
+
+
+def fetch(url: str, timeout: float = 15) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, dict(err.headers), err.read()
+
+
+def ask(served: Served, query: str, timeout: float = 15) -> tuple[int, dict[str, str], bytes]:
+    return fetch(served.endpoint + "?" + urllib.parse.urlencode({"query": query}), timeout)
+
+
+def code(body: bytes) -> str:
+    found: str = json.loads(body)["code"]
+    return found
+
+
+def healthy(served: Served) -> bool:
+    status, _, body = fetch(served.url + "/health", timeout=10)
+    return status == 200 and json.loads(body)["ok"] is True
+
+
+def test_a_query_over_the_memory_limit_is_stopped(server: Served) -> None:
+    status, _, body = ask(server, HOG)
+    assert status == 503 and code(body) == "memory_limit", body
+    assert b"64 MiB" in body
+    assert healthy(server)
+    status, _, _ = ask(server, f"ASK {{ <{EX}ha-noi> ?p ?o }}")
+    assert status == 200
+    time.sleep(0.5)  # the worker logs as it stops
+    assert "stops: a query ran past the memory limit" in server.log.read_text()
+
+
+def test_a_burst_of_runaways_leaves_room_for_cheap_queries(server: Served) -> None:
+    """Ten runaways at once: each is stopped early, and no cheap query waits behind them."""
+    cheap: list[int] = []
+    stop = threading.Event()
+
+    def light() -> None:
+        for i in range(400):  # bounded; ends early when the runaways are answered
+            if stop.is_set():
+                return
+            cheap.append(ask(server, f"ASK {{ ?s <{EX}value> {i} }}", timeout=6)[0])
+
+    with ThreadPoolExecutor(12) as pool:
+        clients = [pool.submit(light) for _ in range(2)]
+        time.sleep(0.2)
+        runaways = list(pool.map(lambda _: ask(server, RUNAWAY, timeout=30), range(10)))
+        stop.set()
+        for client in clients:
+            client.result()
+    overloaded = [r for r in runaways if r[0] == 503 and code(r[2]) == "overloaded"]
+    assert overloaded, [(s, b) for s, _, b in runaways]
+    assert all(h.get("Retry-After") for _, h, _ in overloaded)
+    assert all(s == 503 for s, _, _ in runaways), [(s, b) for s, _, b in runaways]
+    assert cheap and set(cheap) == {200}
+    assert healthy(server)
+
+
+def test_a_stopping_worker_takes_only_short_work() -> None:
+    from fdigraph.errors import Overloaded
+    from fdigraph.web.engine import Runner
+
+    runner = Runner()  # not the process's own: this one believes it serves under gunicorn
+    runner.configure(memory_limit=0, expensive_after=0.1)
+    runner.served = runner.stopping = True
+    assert runner.run(lambda: 42, 5.0) == 42
+    with pytest.raises(Overloaded) as caught:
+        runner.run(lambda: time.sleep(1), 5.0)
+    assert caught.value.retry_after == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "wanted"),
+    [
+        (
+            "/sparql?"
+            + urllib.parse.urlencode({"query": "SELECT (<urn:no-such-function>(1) AS ?x) {}"}),
+            "unknown function <urn:no-such-function>",
+        ),
+        ("/queries/motto-criteria?part=%22%7D%20%3B%20DROP%20ALL%20%23", "parameter 'part'"),
+    ],
+)
+def test_client_mistakes_are_400s(server: Served, path: str, wanted: str) -> None:
+    status, _, body = fetch(server.url + path)
+    assert status == 400, body
+    assert wanted in json.loads(body)["error"]
