@@ -20,8 +20,10 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header, parse_options_header
 
+from fdigraph import lexer
 from fdigraph.errors import (
     LimitExceeded,
+    Location,
     NotAcceptable,
     QueryError,
     QueryRefused,
@@ -212,47 +214,35 @@ class QueryShape:
     form: str | None
     from_clause: bool
     prefixes: Mapping[str, str] = field(default_factory=dict)
+    services: tuple[str, ...] = ()  # allowed endpoints it calls (refused ones never get here)
 
     @property
     def kind(self) -> Kind:
         return "graph" if self.form in ("CONSTRUCT", "DESCRIBE") else "results"
 
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\r\n]*)
-  | (?P<string>\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |\"(?:[^\"\\\r\n]|\\.)*\"|'(?:[^'\\\r\n]|\\.)*')
-  | (?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$]\w+)
-  | (?P<word>[^\W\d][\w\-.]*(?::[\w\-.:%\\]*)?|:[\w\-.:%\\]*)
-  | (?P<open>[{(\[])
-  | (?P<close>[})\]])
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATES = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 )
 
 
-def _where(text: str, pos: int) -> str:
-    line = text.count("\n", 0, pos) + 1
-    return f"line {line}, column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
-
-
 def inspect_query(
     query: str, *, max_length: int, max_nesting: int, allowlist: Sequence[str] = ()
 ) -> QueryShape:
-    """Check a query's size, nesting, form and SERVICE calls before it is evaluated."""
+    """Check a query's size, nesting, form and SERVICE calls before it is evaluated.
+
+    The text is read with SPARQL's terminals as the engine reads them (``fdigraph.lexer``),
+    so that nothing the engine runs is hidden from the checks, and a query that might
+    call a service and cannot be read with certainty is refused.
+    """
     if len(query) > max_length:
         raise LimitExceeded(f"the query is {len(query)} characters long; the limit is {max_length}")
     form: str | None = None
     from_clause = False
     depth = 0
     prefixes: dict[str, str] = {}
-    tokens = list(_TOKEN.finditer(query))
+    tokens = lexer.tokens(query)
     for i, tok in enumerate(tokens):
         group = tok.lastgroup
         if group == "open":
@@ -260,10 +250,19 @@ def inspect_query(
             if depth > max_nesting:
                 raise LimitExceeded(
                     f"the query nests deeper than {max_nesting} levels "
-                    f"(at {_where(query, tok.start())})"
+                    f"(at {_where(query, tok.start())})",
+                    where=_location(query, tok.start()),
                 )
         elif group == "close":
             depth -= 1
+        elif group == "iri" and "'" in tok.group():
+            # <a'b> may also be read as the operator < and then a string, so that a
+            # lexer cannot know where the next string starts; the escape is unambiguous.
+            raise QueryError(
+                f"the IRI at {_where(query, tok.start())} contains an apostrophe; "
+                "write it as \\u0027",
+                where=_location(query, tok.start()),
+            )
         elif group == "word":
             word = tok.group().upper()
             if word == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].lastgroup == "iri":
@@ -274,31 +273,57 @@ def inspect_query(
                 form = word
             elif word == "FROM":
                 from_clause = True
-            elif word == "SERVICE":
-                _check_service(query, tokens, i, prefixes, allowlist)
-    return QueryShape(form=form, from_clause=from_clause, prefixes=prefixes)
+    services: tuple[str, ...] = ()
+    if lexer.mentions_service(query):
+        services = _check_services(query, tokens, allowlist)
+    return QueryShape(form=form, from_clause=from_clause, prefixes=prefixes, services=services)
 
 
-def _check_service(
-    query: str,
-    tokens: Sequence[re.Match[str]],
-    i: int,
-    prefixes: Mapping[str, str],
-    allowlist: Sequence[str],
-) -> None:
-    rest = [t for t in tokens[i + 1 : i + 3] if t.group().upper() != "SILENT"]
-    target = rest[0] if rest else None
-    endpoint = None
-    if target is not None and target.lastgroup == "iri":
-        endpoint = target.group()[1:-1]
-    elif target is not None and target.lastgroup == "word" and ":" in target.group():
-        prefix, _, local = target.group().partition(":")
-        if prefix in prefixes:
-            endpoint = prefixes[prefix] + local
-    if endpoint is not None and endpoint in allowlist:
-        return
-    shown = f"<{endpoint}>" if endpoint else "with an endpoint that is not an IRI"
-    where = _where(query, tokens[i].start())
-    if not allowlist:
-        raise QueryRefused(f"SERVICE {shown} at {where}: federated queries are switched off")
-    raise QueryRefused(f"SERVICE {shown} at {where} is not in the allowed list of endpoints")
+def _where(text: str, pos: int) -> str:
+    return lexer.where(text, pos)
+
+
+def _location(text: str, pos: int) -> Location:
+    line, column = lexer.position(text, pos)
+    return Location("query", line, column)
+
+
+def _check_services(
+    query: str, tokens: list[re.Match[str]], allowlist: Sequence[str]
+) -> tuple[str, ...]:
+    """The allowed endpoints the query calls; any other call, or doubt, is refused."""
+    called: list[str] = []
+    for reading in lexer.readings(query):
+        toks = tokens if reading.text is query else lexer.tokens(reading.text)
+        try:
+            calls = lexer.service_calls(reading.text, toks)
+        except lexer.Unreadable as err:
+            pos = reading.origin(err.pos)
+            raise QueryRefused(
+                f"the query mentions SERVICE and cannot be read with certainty at "
+                f"{_where(query, pos)}: {err.why}",
+                where=_location(query, pos),
+            ) from None
+        for call in calls:
+            pos = reading.origin(call.pos)
+            at = _where(query, pos)
+            if call.endpoint is None:
+                raise QueryRefused(
+                    f"SERVICE at {at} ({call.why}): "
+                    + (
+                        "the endpoint must be an IRI on the allowed list"
+                        if allowlist
+                        else "federated queries are switched off"
+                    ),
+                    where=_location(query, pos),
+                )
+            if call.endpoint not in allowlist:
+                shown = f"SERVICE <{call.endpoint}> at {at}"
+                raise QueryRefused(
+                    f"{shown} is not in the allowed list of endpoints"
+                    if allowlist
+                    else f"{shown}: federated queries are switched off",
+                    where=_location(query, pos),
+                )
+            called.append(call.endpoint)
+    return tuple(dict.fromkeys(called))

@@ -147,6 +147,18 @@ CASES: list[tuple[str, str, dict[str, Any], int, str]] = [
         "query_refused",
     ),
     (
+        # keywords are matched by their letters alone: the engine reads SERVICE :sparql
+        "service as a prefix",
+        "GET",
+        {
+            "query_string": {
+                "query": "PREFIX : <http://127.0.0.1:9/> SELECT * { service:sparql { ?s ?p ?o } }"
+            }
+        },
+        400,
+        "query_refused",
+    ),
+    (
         "not acceptable",
         "GET",
         {"query_string": {"query": SELECT}, "headers": {"Accept": "image/png"}},
@@ -264,7 +276,7 @@ def test_service_refusal_names_the_position(client: FlaskClient) -> None:
         "SELECT ?x WHERE { # SERVICE <http://127.0.0.1:9/> {}\n BIND(1 AS ?x) }",
         "SELECT ?service WHERE { BIND(<http://x/SERVICE> AS ?service) }",
         'SELECT ?x WHERE { BIND("""{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{""" AS ?x) }',
-        "PREFIX service: <http://x/> SELECT ?x WHERE { BIND(service:x AS ?x) }",
+        "PREFIX ex: <http://x/> SELECT ?x WHERE { BIND(ex:service AS ?x) }",
     ],
 )
 def test_the_lexer_skips_strings_comments_iris_and_names(client: FlaskClient, query: str) -> None:
