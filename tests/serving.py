@@ -49,18 +49,20 @@ def wait_healthy(served: Served, seconds: float = 30) -> None:
 
 @contextlib.contextmanager
 def serving(
-    store: Path, log: Path, *args: str, settings: dict[str, str] | None = None
+    store: Path | None, log: Path, *args: str, settings: dict[str, str] | None = None
 ) -> Iterator[Served]:
     """``fdigraph serve --store STORE ARGS...`` on a free port, stopped by SIGTERM after.
 
-    ``settings`` are ``FDIGRAPH_*`` variables for the server (the caller's are dropped).
+    ``settings`` are ``FDIGRAPH_*`` variables for the server (the caller's are dropped);
+    without ``store`` the server serves FDIGRAPH_STORE_PATH.
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
     env.update(settings or {})
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "fdigraph", "serve", "--store", str(store),
+            [sys.executable, "-m", "fdigraph", "serve",
+             *(["--store", str(store)] if store is not None else []),
              "--port", str(port), *args],
             stdout=out, stderr=subprocess.STDOUT, env=env,
         )  # fmt: skip

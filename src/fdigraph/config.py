@@ -64,6 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_NESTING", 64, "Deepest nesting of braces and brackets in a query."),
     Setting("MAX_REQUEST_BYTES", 1048576, "Largest request body accepted (413 above)."),
     Setting("SERVICE_ALLOWLIST", "", "Space-separated endpoints SERVICE may call; empty: none."),
+    Setting(
+        "STORE_CHECK_SECONDS",
+        60.0,
+        "Most seconds the start-up check of the store's checksums may take.",
+    ),
     Setting("IN_MEMORY", True, "Copy the read-only store into memory at start (faster)."),
     Setting("CACHE_SIZE", 512, "Responses kept per worker, keyed by build and request."),
     Setting("WORKERS", 2, "Server worker processes."),

@@ -7,6 +7,11 @@ Each test runs an attack of issue 12 against the real server process, with small
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -17,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from tests.serving import Served, serving
+from tests.serving import Served, free_port, serving
 from tests.web.conftest import EX, NUMBERS, TRIG
 
 from fdigraph import front
@@ -139,3 +144,78 @@ def test_client_mistakes_are_400s(server: Served, path: str, wanted: str) -> Non
     status, _, body = fetch(server.url + path)
     assert status == 400, body
     assert wanted in json.loads(body)["error"]
+
+
+def label_file(root: Path, label: str) -> Path:
+    path = root / f"{label}.nt"
+    path.write_text(f'<{EX}thing> <{EX}label> "{label}" .\n', encoding="utf-8")
+    return path
+
+
+def labels_seen(served: Served, times: int) -> set[str]:
+    seen = set()
+    for _ in range(times):  # each on a new connection, so both workers answer
+        status, _, body = ask(served, f"SELECT ?l WHERE {{ <{EX}thing> <{EX}label> ?l }}")
+        assert status == 200, body
+        seen |= {b["l"]["value"] for b in json.loads(body)["results"]["bindings"]}
+    return seen
+
+
+def replace_a_worker(served: Served) -> None:
+    """kill -9 the newest worker and wait (bounded) for gunicorn to boot its replacement."""
+    booted = re.findall(r"Booting worker with pid: (\d+)", served.log.read_text())
+    os.kill(int(booted[-1]), signal.SIGKILL)
+    for _ in range(100):
+        time.sleep(0.1)
+        if len(re.findall(r"Booting worker", served.log.read_text())) > len(booted):
+            break
+    time.sleep(0.5)
+    assert healthy(served)
+
+
+def test_one_build_for_the_server_s_life(tmp_path: Path) -> None:
+    """Rebuilt twice while served from disk, with workers replaced: the first build only."""
+    dist = tmp_path / "dist"
+    first = load_files([label_file(tmp_path, "old")], dist / "store")
+    settings = {"FDIGRAPH_STORE_PATH": str(dist / "store"), "FDIGRAPH_IN_MEMORY": "false"}
+    args = ("--workers", "2", "--front", "none")
+    with serving(None, tmp_path / "server.log", *args, settings=settings) as served:
+        assert labels_seen(served, 4) == {"old"}
+        load_files([label_file(tmp_path, "new")], dist / "store")
+        replace_a_worker(served)
+        assert labels_seen(served, 12) == {"old"}
+        load_files([label_file(tmp_path, "newer")], dist / "store")  # prunes the oldest
+        assert (dist / f"store-{first.build}").is_dir()  # leased: the server holds it
+        replace_a_worker(served)
+        assert labels_seen(served, 12) == {"old"}
+        assert json.loads(fetch(served.url + "/health")[2])["build"] == first.build
+    load_files([label_file(tmp_path, "newest")], dist / "store")  # no server: pruned now
+    assert not (dist / f"store-{first.build}").exists()
+
+
+def corrupt_the_largest_sst(store: Path) -> None:
+    largest = max(store.resolve().glob("*.sst"), key=lambda p: p.stat().st_size)
+    data = bytearray(largest.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = bytes(b ^ 0xFF for b in data[middle : middle + 64])
+    largest.write_bytes(bytes(data))  # same size
+
+
+@pytest.mark.parametrize("in_memory", ["false", "true"])
+def test_a_damaged_store_refuses_to_start(tmp_path: Path, in_memory: str) -> None:
+    load_files([label_file(tmp_path, "old")], tmp_path / "store")
+    corrupt_the_largest_sst(tmp_path / "store")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
+    env["FDIGRAPH_IN_MEMORY"] = in_memory
+    argv = [sys.executable, "-m", "fdigraph", "serve", "--store", str(tmp_path / "store")]
+    argv += ["--port", str(free_port()), "--front", "none"]
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode != 0
+    assert "is damaged" in done.stderr and ".sst does not match the checksum" in done.stderr
+
+
+def test_health_says_what_was_checked(server: Served) -> None:
+    status, _, body = fetch(server.url + "/health")
+    checked = json.loads(body)["checked"]
+    assert status == 200 and checked["method"] == "sha256" and checked["complete"] is True
+    assert checked["files"] > 0 and checked["bytes"] > 0

@@ -339,6 +339,8 @@ class Engine:
     timeout: float
     max_rows: int
     info: fstore.BuildInfo
+    check: fstore.Check | None = None
+    lease: fstore.Lease | None = None
     _store: ox.Store | None = None
     _pid: int = 0
     remote: ClassVar[bool] = False
@@ -349,12 +351,19 @@ class Engine:
             memory_limit=int(settings["MAX_QUERY_MEMORY"]) * 1024 * 1024,
             expensive_after=float(settings["EXPENSIVE_AFTER"]),
         )
+        # One build for the server's life: the directory the link names now, held by a
+        # lease that every worker inherits, so a rebuild neither changes nor removes it.
+        path = path.resolve()
+        info = fstore.build_info(path)
+        lease = fstore.Lease(path)
         engine = cls(
             path=path,
             in_memory=bool(settings["IN_MEMORY"]),
             timeout=float(settings["QUERY_TIMEOUT"]),
             max_rows=int(settings["MAX_ROWS"]),
-            info=fstore.build_info(path),
+            info=info,
+            check=fstore.verify(path, budget=float(settings["STORE_CHECK_SECONDS"])),
+            lease=lease,
         )
         if engine.in_memory:  # before gunicorn forks: the workers share these pages
             engine.store()

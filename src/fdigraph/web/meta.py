@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from dataclasses import asdict
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
@@ -39,6 +40,9 @@ def health() -> Response:
         status = 503
         body.update(ok=False, status=status, store=f"unavailable: {err}")
     body.setdefault("store", "remote" if eng.remote else "open")
+    checked = getattr(eng, "check", None)  # what was verified before serving (a local store)
+    if checked is not None:
+        body["checked"] = asdict(checked)
     body.update(
         in_memory=eng.in_memory,
         build=eng.info.build,
