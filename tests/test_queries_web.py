@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ SUFFIXES = {
     "nt": "application/n-triples",
 }
 REQUIRED = {"search": "?q=nhat+ban"}
+HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
@@ -221,49 +224,215 @@ def test_a_generated_client_can_call_every_operation(
             assert response.mimetype == media or path == "/queries", (path, media)
 
 
-def test_the_html_form_offers_lists_and_choices(client: FlaskClient) -> None:
-    from html.parser import HTMLParser
+class Form(HTMLParser):
+    """The parameter form of a saved query's page: its controls and their messages."""
 
-    class Fields(HTMLParser):
-        """The form's inputs (name, value) and selects (name: multiple, selected)."""
+    def __init__(self) -> None:
+        super().__init__()
+        self.inside = False
+        self.checked: dict[str, list[str]] = {}
+        self.options: dict[str, list[tuple[str, str]]] = {}  # select: (value, label)
+        self.selected: dict[str, list[str]] = {}
+        self.inputs: list[tuple[str, str]] = []
+        self.errors: dict[str, str] = {}
+        self._select = ""
+        self._option: str | None = None
+        self._error = ""
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.inputs: list[tuple[str | None, str | None]] = []
-            self.selects: dict[str | None, tuple[bool, list[str]]] = {}
-            self.select: str | None = None
-            self.selected = False
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and "params" in a.get("class", ""):
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "input" and a.get("type") == "checkbox":
+            self.options.setdefault(a["name"], []).append((a["value"], ""))
+            if "checked" in a:
+                self.checked.setdefault(a["name"], []).append(a["value"])
+        elif tag == "input":
+            self.inputs.append((a["name"], a["value"]))
+        elif tag == "select":
+            self._select = a["name"]
+            self.options[self._select] = []
+        elif tag == "option":
+            self._option = a["value"]
+            if "selected" in a:
+                self.selected.setdefault(self._select, []).append(a["value"])
+        elif tag == "p" and "error" in a.get("class", ""):
+            self._error = a["id"].removeprefix("error-")
 
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            a = dict(attrs)
-            if tag == "input":
-                self.inputs.append((a["name"], a["value"]))
-            elif tag == "select":
-                self.select = a["name"]
-                self.selects[self.select] = ("multiple" in a, [])
-            self.selected = tag == "option" and "selected" in a
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
 
-        def handle_data(self, data: str) -> None:
-            if self.selected:
-                self.selects[self.select][1].append(data)
-                self.selected = False
+    def handle_data(self, data: str) -> None:
+        if self._option is not None:
+            self.options[self._select].append((self._option, data))
+            self._option = None
+        elif self._error:
+            self.errors[self._error] = data
+            self._error = ""
 
+
+def form_of(response: Any) -> Form:
+    form = Form()
+    form.feed(response.get_data(as_text=True))
+    return form
+
+
+def test_the_html_form_offers_things_of_the_graph_as_choices(client: FlaskClient) -> None:
     page = client.get(
-        "/queries/investors-by-country",
-        query_string=[("country", "JP"), ("country", "KR"), ("lang", "vi")],
-        headers={"Accept": "text/html"},
-    )
-    assert page.status_code == 200
-    fields = Fields()
-    fields.feed(page.get_data(as_text=True))
-    # one input per chosen country, and an empty one to add another
-    assert fields.inputs == [("country", "JP"), ("country", "KR"), ("country", "")]
-    assert fields.selects == {"lang": (False, ["vi"])}
-    again = client.get(
         "/queries/investors-by-country",
         query_string=[("country", "JP"), ("country", "KR"), ("country", ""), ("lang", "vi")],
         headers={"Accept": "text/html"},
     )
-    refilled = Fields()
-    refilled.feed(again.get_data(as_text=True))  # the empty value is ignored, not an error
-    assert again.status_code == 200 and refilled.inputs == fields.inputs
+    assert page.status_code == 200
+    form = form_of(page)
+    assert form.checked == {"country": ["JP", "KR"]}  # the empty value is ignored
+    assert {"JP", "KR", "CN", "US"} <= {v for v, _ in form.options["country"]}
+    assert form.selected == {"lang": ["vi"]}
+    areas = client.get("/queries/area-figures?lang=vi", headers={"Accept": "text/html"})
+    choices = dict(form_of(areas).options["area"])
+    assert choices["VN-54"] == "Bắc Giang (VN-54)" and choices["VN"] == "Việt Nam (VN)"
+    english = dict(
+        form_of(client.get("/queries/area-figures?lang=en", headers=HTML)).options["area"]
+    )
+    assert english["VN-54"] == "Bac Giang (VN-54)"
+    parts = form_of(client.get("/queries/motto-criteria", headers=HTML)).options["part"]
+    assert len(parts) == 4
+    relations = dict(
+        form_of(client.get("/queries/sectors?lang=en", headers=HTML)).options["relation"]
+    )
+    assert set(relations) == {
+        "prioritisesSector",
+        "welcomesSector",
+        "supportsSector",
+        "attractsSector",
+    }
+
+
+@pytest.mark.parametrize(
+    ("query_string", "field", "kept"),
+    [
+        ("area=VN-54&year=20x&lang=en", "year", ("year", "20x")),
+        ("area=nowhere&lang=en", "area", None),
+        ("area=VN-54&area=VN-01&lang=en", "area", None),
+    ],
+)
+def test_a_bad_value_rerenders_the_form_with_its_message(
+    client: FlaskClient, query_string: str, field: str, kept: tuple[str, str] | None
+) -> None:
+    page = client.get(f"/queries/area-figures?{query_string}", headers=HTML)
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    form = form_of(page)
+    assert list(form.errors) == [field]
+    if kept is not None:
+        assert kept in form.inputs
+    else:
+        assert sorted(form.selected["area"]) in (["nowhere"], ["VN-01", "VN-54"])
+    api = client.get(f"/queries/area-figures.json?{query_string}")
+    assert api.status_code == 400 and api.mimetype == "application/json"
+    assert api.get_json()["ok"] is False
+
+
+def test_unknown_parameter_on_the_page_is_a_400_with_a_message(client: FlaskClient) -> None:
+    page = client.get("/queries/area-figures?colour=red", headers=HTML)
+    assert page.status_code == 400 and 'id="query-error"' in page.get_data(as_text=True)
+    assert "colour" in page.get_data(as_text=True)
+
+
+def cells(body: str, column: int) -> list[str]:
+    """The text of one column of the page's result table."""
+    import re
+
+    table = body.split('<table class="results">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S)
+    return [re.sub(r"<[^>]+>", "", re.findall(r"<td>(.*?)</td>", r, re.S)[column]) for r in rows]
+
+
+def test_the_table_links_iris_to_this_server_with_labels(client: FlaskClient) -> None:
+    body = client.get("/queries/provinces?lang=vi", headers=HTML).get_data(as_text=True)
+    table = body.split('<table class="results">', 1)[1]
+    assert 'href="/id/area/VN-54"' in table and ">Bắc Giang</a>" in table
+    assert "https://fdigraph.example/id/" not in table.replace('title="https://fdigraph', "")
+
+
+def test_the_table_sorts_by_a_column(client: FlaskClient) -> None:
+    page = client.get("/queries/rankings?lang=en&_sort=rank", headers=HTML)
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    columns = body.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert 'aria-sort="ascending"' in columns
+    rank = [c for c in re.findall(r"<th [^>]*>(.*?)</th>", columns, re.S)].index(
+        next(c for c in re.findall(r"<th [^>]*>(.*?)</th>", columns, re.S) if ">rank" in c)
+    )
+    ranks = [int(v) for v in cells(body, rank)]
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]
+    down = client.get("/queries/rankings?lang=en&_sort=rank&_desc=1", headers=HTML)
+    assert [int(v) for v in cells(down.get_data(as_text=True), rank)] == sorted(ranks, reverse=True)
+
+
+def test_downloads_carry_the_values_and_every_format(client: FlaskClient) -> None:
+    body = client.get("/queries/area-figures?area=VN&_sort=period", headers=HTML).get_data(
+        as_text=True
+    )
+    links = dict(re.findall(r'<a href="([^"]+)" data-format="([^"]+)"', body))
+    assert sorted(links.values()) == sorted(
+        ["SPARQL JSON", "SPARQL XML", "CSV", "TSV", "Turtle", "JSON-LD", "N-Triples"]
+    )
+    for url in links:
+        url = url.replace("&amp;", "&")
+        assert "area=VN" in url and "_sort" not in url
+        assert client.get(url).status_code == 200
+
+
+def test_an_ask_answer_is_yes_or_no(client: FlaskClient) -> None:
+    yes = client.get("/queries/prioritises-sector?lang=en", headers=HTML).get_data(as_text=True)
+    assert 'data-answer="yes"' in yes and "<strong>Yes</strong>" in yes and "_askResult" not in yes
+    no = client.get("/queries/prioritises-sector?area=VN-01&lang=vi", headers=HTML).get_data(
+        as_text=True
+    )
+    assert 'data-answer="no"' in no and "<strong>Không</strong>" in no
+
+
+def test_no_rows_says_which_values_give_rows(client: FlaskClient) -> None:
+    page = client.get("/queries/area-figures?area=VN-01&year=2023&lang=en", headers=HTML)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="no-rows"' in body
+    found = re.findall(r'<li><code>(\w+)</code> = <a href="([^"]+)">([^<]+)</a>', body)
+    assert ("area", "Bac Giang (VN-54)") in [(p, label) for p, _, label in found]
+    for _, url, _ in found:
+        answer = client.get(
+            url.replace("&amp;", "&").replace("/area-figures", "/area-figures.json")
+        )
+        assert answer.get_json()["results"]["bindings"], url
+
+
+def test_the_editor_link_carries_the_bound_query(client: FlaskClient) -> None:
+    from urllib.parse import parse_qs, unquote
+
+    body = client.get("/queries/area-figures?area=VN&lang=en", headers=HTML).get_data(as_text=True)
+    href = re.search(r'id="open-editor" href="([^"]+)"', body)
+    assert href is not None and href.group(1).startswith("/sparql#")
+    fragment = parse_qs(unquote(href.group(1).split("#", 1)[1].replace("&amp;", "&")))
+    text = fragment["query"][0]
+    assert "<https://fdigraph.example/id/area/VN>" in text and "VALUES" in text
+
+
+@pytest.mark.parametrize(
+    "path", ["/queries/nope", "/queries/provinces.foo", "/nothing-here", "/assets/yasgui/x.js"]
+)
+def test_browsers_get_an_html_404_everywhere(client: FlaskClient, path: str) -> None:
+    page = client.get(path, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert '<header class="top">' in page.get_data(as_text=True)
+    api = client.get(path)
+    assert api.status_code == 404 and api.get_json()["code"] == "not_found"
+
+
+def test_the_list_of_queries_has_the_site_layout(client: FlaskClient) -> None:
+    vi = client.get("/queries?lang=vi", headers=HTML).get_data(as_text=True)
+    assert '<header class="top">' in vi and 'name="viewport"' in vi and "page.css" in vi
+    assert "Thứ hạng theo chỉ số" in vi
+    en = client.get("/queries?lang=en", headers=HTML).get_data(as_text=True)
+    assert "Rankings by index" in en and "Thứ hạng theo chỉ số" not in en

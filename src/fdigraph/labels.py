@@ -94,6 +94,21 @@ def lookup(run: Runner, iris: Iterable[str]) -> dict[str, Link]:
     return found
 
 
+_INSTANCES = """SELECT ?x (COUNT(?s) AS ?n) WHERE {
+  %s
+  ?x a/rdfs:subClassOf* ?c .
+  OPTIONAL { ?s ?p ?x }
+} GROUP BY ?x ORDER BY DESC(?n) ?x LIMIT %d"""
+
+
+def instances(run: Runner, cls: str, limit: int = 500) -> list[Link]:
+    """Things of class ``cls`` or a subclass, with labels, the most linked to first."""
+    rows = run(PROLOGUE + _INSTANCES % (values("c", [cls]), limit))
+    iris = [str(r["x"]) for r in rows if isinstance(r["x"], URIRef)]
+    names = lookup(run, iris)
+    return [names[i] for i in iris]
+
+
 def _text(term: Identifier | None) -> str:
     return str(term) if term is not None else ""
 

@@ -11,15 +11,18 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from rdflib import Graph
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from fdigraph import config, queries
-from fdigraph.errors import NotAcceptable, QueryError, UnknownQuery
+from fdigraph.errors import NotAcceptable, QueryError, QueryParamError, UnknownQuery
+from fdigraph.labels import Text
+from fdigraph.web import query_page
 from fdigraph.web.cache import keep
 
 bp = Blueprint("queries", __name__, template_folder="templates")
@@ -93,7 +96,9 @@ def list_queries() -> Response | str:
     keep()
     state = _state()
     if request.endpoint == "queries.list_queries" and _wants_html():
-        return render_template("queries.html", queries=state.catalogue.values())
+        from fdigraph.web.pages import render
+
+        return render("queries.html", queries=list(state.catalogue.values()))
     body = {"queries": [_describe(q) for q in state.catalogue.values()]}
     return _json(body)
 
@@ -105,15 +110,11 @@ def run_query(name: str) -> ResponseReturnValue:
     state = _state()
     name, _, suffix = name.partition(".")
     query = state.catalogue[name]
-    raw = {key: request.args.getlist(key) for key in request.args}
     fmt = _pick(query, suffix)
-    result = state.deadline(lambda: queries.run(state.graph(), query, raw, base_iri=state.base_iri))
     if fmt is None:
-        columns, rows = queries.rows(result)
-        return render_template(
-            "queries_run.html", query=query, raw=raw, columns=columns, rows=rows,
-            links=_links(query, request.query_string.decode("ascii", "replace")),
-        )  # fmt: skip
+        return _page(state, query)
+    raw = {key: request.args.getlist(key) for key in request.args}
+    result = state.deadline(lambda: queries.run(state.graph(), query, raw, base_iri=state.base_iri))
     response = Response(queries.serialize(result, fmt), content_type=_content_type(fmt))
     response.headers.add("Vary", "Accept")
     if state.etag is not None:
@@ -121,6 +122,61 @@ def run_query(name: str) -> ResponseReturnValue:
         response.headers["Cache-Control"] = "public, no-cache"
         return response.make_conditional(request)
     return response
+
+
+def _page(state: State, query: queries.SavedQuery) -> Response:
+    """The query's page: the form, then the answer, or the form with its messages (400)."""
+    from fdigraph.web import editor
+    from fdigraph.web.pages import language, render, rows
+
+    lang = language()
+    raw = query_page.page_raw(query, request.args.to_dict(flat=False), lang)
+    run = rows()
+    base = state.base_iri
+    form = state.deadline(lambda: query_page.fields(query, raw, run, base))
+    view = query_page.View(query, form)
+    errors = query_page.field_errors(query, raw, base)
+    result = None
+    if not errors:
+        try:
+            result = state.deadline(lambda: queries.run(state.graph(), query, raw, base_iri=base))
+        except QueryParamError as err:
+            named = query_page.error_field(err)
+            if named in {p.name for p in query.params}:
+                errors[named] = Text(f"Giá trị không dùng được: {err.message}", err.message)
+            else:
+                view.error = Text(f"Truy vấn không chạy được: {err.message}", err.message)
+    for f in form:
+        f.error = errors.get(f.param.name)
+    if result is None:
+        return render("queries_run.html", status=400, view=view, sort_url=_sort_url)
+    view.ran = True
+    view.columns, cells, view.answer = query_page.table(result, run, lang)
+    view.sort, view.desc = request.args.get("_sort", ""), request.args.get("_desc") == "1"
+    view.rows = query_page.sort_rows(view.columns, cells, view.sort, view.desc)
+    view.downloads = query_page.downloads(query, raw)
+    text = queries.bound_text(query, raw, base)[0]
+    title = urlencode({"tabTitle": query.title.get(lang) or query.name}, quote_via=quote)
+    view.editor = url_for("sparql.sparql") + "#" + editor.share(text) + "&" + title
+    if view.answer is None and not view.rows:
+
+        def has_rows(changed: query_page.Raw) -> bool:
+            found = state.deadline(
+                lambda: queries.run(state.graph(), query, changed, base_iri=base)
+            )
+            return len(found) > 0
+
+        view.suggestions = query_page.suggest(query, raw, form, has_rows)
+    return render("queries_run.html", view=view, sort_url=_sort_url)
+
+
+def _sort_url(column: str, desc: bool) -> str:
+    """This page sorted by ``column``, in the order asked."""
+    args = [(k, v) for k, vs in request.args.lists() if k not in {"_sort", "_desc"} for v in vs]
+    args.append(("_sort", column))
+    if desc:
+        args.append(("_desc", "1"))
+    return f"{request.path}?{urlencode(args)}"
 
 
 @bp.route("/openapi.json")

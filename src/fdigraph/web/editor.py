@@ -29,7 +29,7 @@ from werkzeug.http import parse_accept_header
 
 from fdigraph import config, protocol, queries
 from fdigraph.errors import FdigraphError
-from fdigraph.vocab import PREFIXES
+from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
 from fdigraph.web.cache import keep
 
 bp = Blueprint("editor", __name__, template_folder="templates")
@@ -77,6 +77,10 @@ def page() -> Response:
         "endpoint": url_for("sparql.sparql", _external=True),
         "prefixes": prefixes,
         "examples": saved_queries(),
+        "local": [
+            [f"{base_iri()}id/", url_for("pages.home") + "id/"],
+            [ONTOLOGY_IRI, url_for("pages.ontology")],
+        ],
     }
     response = render(
         "page_editor.html",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from werkzeug.datastructures import MIMEAccept
@@ -19,7 +20,7 @@ from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response as BaseResponse
 
 from fdigraph import chart, describe, front, labels, overview, protocol, search
-from fdigraph.errors import NotAcceptable
+from fdigraph.errors import FdigraphError, NotAcceptable, UnknownQuery
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
 from fdigraph.web import editor
 from fdigraph.web.cache import keep
@@ -36,6 +37,8 @@ def init_app(app: Flask) -> None:
     """Register the pages, the editor at /sparql for browsers, and the template helpers."""
     app.register_blueprint(bp)
     editor.init_app(app)
+    app.register_error_handler(404, _missing)
+    app.register_error_handler(UnknownQuery, _missing)
     app.jinja_env.globals.update(href=href, bar_chart=chart.bar_chart, tr=tr, lang_url=lang_url)
 
 
@@ -83,9 +86,8 @@ def tr(vi: str, en: str) -> str:
 
 def lang_url(lang: str) -> str:
     """This page in another language (the choice is then remembered)."""
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "lang"}
-    args.update(request.view_args or {}, lang=lang)
-    return url_for(request.endpoint or "pages.home", **args)
+    args = [(k, v) for k, vs in request.args.lists() if k != "lang" for v in vs]
+    return f"{request.script_root}{request.path}?{urlencode([*args, ('lang', lang)])}"
 
 
 def render(template: str, status: int = 200, **context: Any) -> Response:
@@ -218,6 +220,24 @@ def search_page() -> BaseResponse:
     return response
 
 
+def _browser() -> bool:
+    """A client that prefers HTML to JSON, as browsers do (API clients keep JSON errors)."""
+    accept = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
+    return "text/html" in accept.values() and accept.best_match([HTML, "application/json"]) == HTML
+
+
+def _missing(err: Exception) -> Response:
+    """Any 404 outside /id/: an HTML page for browsers, the JSON error shape otherwise."""
+    from fdigraph.web.errors import error_response
+
+    if _browser():
+        return not_found(request.path.lstrip("/"))
+    if isinstance(err, FdigraphError):
+        return error_response(err.status, err.code, err.message)
+    message = getattr(err, "description", None) or "not found"
+    return error_response(404, "not_found", str(message))
+
+
 def not_found(path: str) -> Response:
     """A 404 page that offers search (JSON for clients that do not want HTML)."""
     guess = " ".join(p for p in path.replace("-", " ").split("/")[-1:] if p)
@@ -226,4 +246,6 @@ def not_found(path: str) -> Response:
         from fdigraph.web.errors import error_response
 
         return error_response(404, "not_found", f"nothing is known about /{path}")
-    return render("page_404.html", status=404, path=path, q=guess)
+    shown = request.path.lstrip("/")
+    about = shown.startswith(("id/", "def/"))
+    return render("page_404.html", status=404, path=shown, about_graph=about, q=guess)

@@ -65,7 +65,56 @@
     el.appendChild(chart);
   };
 
+  /* IRIs this server mints are linked to its own pages, not to the base IRI's host:
+     the data keeps its IRIs, only the links in the result view change. */
+  function localise(root) {
+    root.querySelectorAll("a[href]").forEach(function (a) {
+      var href = a.getAttribute("href");
+      settings.local.forEach(function (pair) {
+        if (href.indexOf(pair[0]) === 0) {
+          a.setAttribute("href", pair[1] + href.slice(pair[0].length));
+          a.removeAttribute("target");
+          a.classList.add("local");
+        }
+      });
+    });
+  }
+
+  /* The endpoint's JSON error as a message with its line and column, wrapped to the box. */
+  function renderError(error) {
+    var body = null;
+    try { body = JSON.parse(error && error.text || ""); } catch (ignored) { body = null; }
+    if (!body || typeof body.error !== "string") return undefined;
+    var box = document.createElement("div");
+    box.className = "query-error";
+    box.setAttribute("role", "alert");
+    var head = document.createElement("p");
+    head.className = "query-error-head";
+    var where = body.line ? (lang === "en" ? "line " + body.line + ", column " + body.column
+      : "dòng " + body.line + ", cột " + body.column) : "";
+    head.textContent = (lang === "en" ? "Error " : "Lỗi ") + body.status + (where ? " · " + where : "");
+    var message = document.createElement("p");
+    message.className = "query-error-message";
+    message.textContent = body.error;
+    box.appendChild(head);
+    box.appendChild(message);
+    if (body.line) {
+      var go = document.createElement("button");
+      go.type = "button";
+      go.className = "goto";
+      go.textContent = lang === "en" ? "Go to line " + body.line : "Tới dòng " + body.line;
+      go.addEventListener("click", function () {
+        var yasqe = yasgui.getTab().getYasqe();
+        yasqe.focus();
+        yasqe.setCursor({ line: body.line - 1, ch: Math.max(0, (body.column || 1) - 1) });
+      });
+      box.appendChild(go);
+    }
+    return box;
+  }
+
   Yasgui.Yasr.registerPlugin("chart", Chart);
+  Yasgui.Yasr.defaults.errorRenderers = [renderError];
   Yasgui.Yasr.defaults.pluginOrder = ["table", "response", "chart"];
   Yasgui.Yasr.defaults.prefixes = settings.prefixes;
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
@@ -86,6 +135,8 @@
     yasr: { prefixes: settings.prefixes, pluginOrder: ["table", "response", "chart"] }
   });
   window.fdigraphEditor = yasgui;
+  var root = document.getElementById("yasgui");
+  new MutationObserver(function () { localise(root); }).observe(root, { childList: true, subtree: true });
   var current = yasgui.getTab();
   if (current) current.setEndpoint(settings.endpoint);
 
