@@ -85,6 +85,8 @@
     var body = null;
     try { body = JSON.parse(error && error.text || ""); } catch (ignored) { body = null; }
     if (!body || typeof body.error !== "string") return undefined;
+    var named = /\bline (\d+), column (\d+)/.exec(body.error);  /* some messages only say it */
+    if (!body.line && named) { body.line = +named[1]; body.column = +named[2]; }
     var box = document.createElement("div");
     box.className = "query-error";
     box.setAttribute("role", "alert");
