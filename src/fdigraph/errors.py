@@ -177,6 +177,13 @@ class Overloaded(QueryStopped):
     code = "overloaded"
 
 
+class ServiceFailed(FdigraphError):
+    """A SERVICE call to an allowed endpoint failed or sent what cannot be read."""
+
+    status = 502
+    code = "service_failed"
+
+
 class RemoteStoreError(FdigraphError):
     """The remote triple store being served is down, refused, or answered garbage."""
 

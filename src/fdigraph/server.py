@@ -8,7 +8,8 @@ answered 503 and marks its worker poisoned: the ``post_request`` hook below make
 worker stop accepting and finish what it has in flight, and ``worker_exit`` then ends
 the process, which kills the runaway evaluation with it. The arbiter forks a fresh
 worker meanwhile and the others keep serving. (pyoxigraph offers no way to cancel a
-query in-process.)
+query in-process.) Right after the fork each worker also drops the network
+(``fdigraph.sandbox``) when no SERVICE endpoint is allowed and the store is local.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from fdigraph import sandbox
 from fdigraph.errors import ConfigError
 from fdigraph.front import Front
 from fdigraph.web.engine import RUNNER, SLOTS
@@ -46,6 +48,12 @@ def post_request(worker: Any, req: Any, environ: dict[str, Any], resp: Any) -> N
         worker.log.warning("worker %s stops: a query ran past %s", os.getpid(), reason)
         worker.fdigraph_poisoned = True
         worker.alive = False
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In the worker right after the fork, while it has one thread: drop the network."""
+    if getattr(server.app, "isolate", False) and sandbox.isolate() != "on":
+        worker.log.warning("worker %s keeps the network: %s", os.getpid(), sandbox.state)
 
 
 def post_worker_init(worker: Any) -> None:
@@ -83,7 +91,19 @@ class Server(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from fdigraph.web import create_app
 
-        return create_app(self.overrides)
+        app = create_app(self.overrides)
+        keep = sandbox.wanted(app.config["SERVICE_ALLOWLIST"], app.extensions["fdigraph"].remote)
+        # tried once here, so that a machine without namespaces says so once, at start
+        sandbox.state = f"off: {keep}" if keep else sandbox.probe()
+        self.isolate = sandbox.state == "on"
+        if keep is None and not self.isolate:
+            print(
+                f"fdigraph: WARNING: workers keep the network ({sandbox.state}); "
+                "SERVICE is still refused by the query check",
+                file=sys.stderr,
+                flush=True,
+            )
+        return app
 
 
 def options(
@@ -115,6 +135,7 @@ def options(
         "on_starting": on_starting,
         "errorlog": "-",
         "post_request": post_request,
+        "post_fork": post_fork,
         "post_worker_init": post_worker_init,
         "worker_exit": worker_exit,
         "proc_name": "fdigraph",

@@ -10,22 +10,25 @@ against ``fdigraph serve`` with and without its nginx front, with a listener on
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import json
+import os
 import re
 import socket
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from tests.serving import Served, serving
-from tests.web.conftest import NUMBERS, TRIG
+from tests.serving import Served, free_port, serving
+from tests.web.conftest import NUMBERS, TRIG, make_app
 
-from fdigraph import front, lexer, protocol
+from fdigraph import front, lexer, protocol, sandbox
 from fdigraph.errors import QueryError, QueryRefused
 from fdigraph.store import load_files
 
@@ -305,3 +308,200 @@ def test_the_server_answers_queries_that_only_mention_the_word(
         assert status == 200, (name, body)
     listener.close()
     assert listener.hits == []
+
+
+# --- the network sandbox ---------------------------------------------------------------
+
+
+def children(pid: int) -> list[int]:
+    """Live child processes of ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def workers(served: Served) -> list[int]:
+    """The gunicorn workers of a server (its children that are not nginx)."""
+    return [
+        p
+        for p in children(served.process.pid)
+        if Path(f"/proc/{p}/comm").read_text().strip() != "nginx"
+    ]
+
+
+def health(served: Served) -> dict[str, object]:
+    with urllib.request.urlopen(served.url + "/health", timeout=10) as r:
+        found: dict[str, object] = json.load(r)
+        return found
+
+
+def in_child(run: Callable[[], str]) -> str:
+    """What ``run`` returns in a forked child (whose namespaces end with it)."""
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.write(write, run().encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        said = answer.read().decode()
+    os.waitpid(child, 0)
+    return said
+
+
+def connect_from(pid: int, port: int) -> str:
+    """In a child moved into ``pid``'s network namespace, connect to 127.0.0.1:port."""
+
+    def run() -> str:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/proc/{pid}/ns/net", os.O_RDONLY)
+        if libc.setns(fd, sandbox.CLONE_NEWNET) != 0:
+            return "setns: " + os.strerror(ctypes.get_errno())
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        except OSError as err:
+            return err.strerror or str(err)
+        return "connected"
+
+    return in_child(run)
+
+
+needs_namespaces = pytest.mark.skipif(
+    sandbox.probe() != "on", reason="this kernel or container forbids network namespaces"
+)
+
+
+@pytest.mark.e2e
+@needs_namespaces
+def test_each_worker_is_in_a_network_namespace_of_its_own(
+    server: Served, listener: Listener
+) -> None:
+    assert health(server)["network_sandbox"] == "on"
+    ours = os.readlink("/proc/self/ns/net")
+    assert os.readlink(f"/proc/{server.process.pid}/ns/net") == ours  # the arbiter: ours
+    found = workers(server)
+    assert found, "no worker found"
+    for pid in found:
+        assert os.readlink(f"/proc/{pid}/ns/net") != ours
+    # a query that reached the engine would open its socket where the worker is: there,
+    # not even 127.0.0.1 can be reached (run only where this test may enter it: root)
+    port = int(listener.url.rsplit(":", 1)[1])
+    said = connect_from(found[0], port)
+    if said.startswith("setns"):
+        pytest.skip(f"cannot enter the worker's namespace to try ({said})")
+    assert said == "Network is unreachable"
+    assert connect_from(os.getpid(), port) == "connected"  # the way it is tried works
+    listener.close()
+    assert len(listener.hits) == 1  # only the control connection
+
+
+@needs_namespaces
+def test_an_engine_in_the_sandbox_cannot_reach_the_listener(listener: Listener) -> None:
+    """What a SERVICE call that got past the check would meet, in a worker like process."""
+
+    def run() -> str:
+        state = sandbox.isolate()
+        try:
+            found = ox.Store().query(f"SELECT * {{ SERVICE <{listener.url}/> {{ ?s ?p ?o }} }}")
+            assert isinstance(found, ox.QuerySolutions)
+            return f"{state}: answered {list(found)}"
+        except OSError as err:
+            return f"{state}: {err}"
+
+    said = in_child(run)
+    listener.close()
+    assert (said, listener.hits) == (
+        f"on: Network is unreachable (os error {errno.ENETUNREACH})",
+        [],
+    )
+
+
+@pytest.mark.e2e
+def test_with_an_allowlist_the_workers_keep_the_network(store: Path, listener: Listener) -> None:
+    closed = free_port()  # nothing listens there: the allowed call fails
+    allowed = f"http://127.0.0.1:{closed}/sparql"
+    with serving(
+        store,
+        store.parent / "allowlist.log",
+        "--front",
+        "none",
+        "--workers",
+        "1",
+        settings={"FDIGRAPH_SERVICE_ALLOWLIST": allowed},
+    ) as served:
+        said = health(served)["network_sandbox"]
+        assert said == "off: FDIGRAPH_SERVICE_ALLOWLIST names endpoints"
+        status, body = ask(served, f"SELECT * {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}")
+        assert (status, body["code"]) == (502, "service_failed"), body
+        assert f"SERVICE <{allowed}> failed: Connection refused" in str(body["error"])
+        status, body = ask(served, attack("u escape in an IRI", listener.url))
+        assert (status, body["code"]) == (400, "query_refused"), body
+        assert "not in the allowed list" in str(body["error"])
+    listener.close()
+    assert listener.hits == []
+
+
+@needs_namespaces
+def test_a_call_the_check_missed_is_a_400_in_the_sandbox(
+    store_path: Path, listener: Listener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the text check wrong, the sandboxed engine fails and the client gets a 400."""
+    monkeypatch.setattr(lexer, "mentions_service", lambda text: False)  # a check that misses
+    client = make_app(store_path).test_client()
+
+    def run() -> str:
+        sandbox.isolate()
+        query = f"SELECT * {{ SERVICE <{listener.url}/> {{ ?s ?p ?o }} }}"
+        r = client.get("/sparql", query_string={"query": query})
+        return f"{r.status_code} {r.get_json()['error']}"
+
+    said = in_child(run)
+    listener.close()
+    assert listener.hits == []
+    assert (
+        said == "400 the query tried to open a network connection, which this endpoint never does"
+    )
+
+
+@needs_namespaces
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become another user")
+def test_without_root_a_user_namespace_comes_with_it() -> None:
+    def as_nobody(threads: int) -> Callable[[], str]:
+        def run() -> str:
+            os.setgid(65534)
+            os.setuid(65534)
+            stop = threading.Event()
+            for _ in range(threads):
+                threading.Thread(target=stop.wait, daemon=True).start()
+            said = sandbox.isolate()
+            stop.set()
+            return f"{said} {os.getuid()}"
+
+        return run
+
+    assert in_child(as_nobody(0)) == "on 65534"  # still itself, seen from inside
+    assert in_child(as_nobody(1)).startswith("off: not root, and a user namespace needs")
+
+
+def test_a_machine_without_namespaces_says_so_once_and_serves(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fdigraph.server import Server, options
+
+    monkeypatch.setattr(sandbox, "probe", lambda: "off: no network namespaces on testos")
+    monkeypatch.setattr(sandbox, "state", sandbox.state)
+    settings = options(host="127.0.0.1", port=1, workers=1, timeout=1)
+    app = Server({"STORE_PATH": str(store_path), "IN_MEMORY": False}, settings)
+    assert app.load() is not None and app.isolate is False
+    said = capsys.readouterr().err
+    assert said.count("WARNING") == 1
+    assert "workers keep the network (off: no network namespaces on testos)" in said

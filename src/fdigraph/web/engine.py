@@ -11,6 +11,7 @@ abandoned and a fresh one serves the next query.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import math
 import os
@@ -26,14 +27,17 @@ from typing import Any, ClassVar, TypeVar
 
 import pyoxigraph as ox
 
+from fdigraph import sandbox
 from fdigraph import store as fstore
 from fdigraph.errors import (
     Location,
     Overloaded,
     QueryError,
     QueryMemoryLimit,
+    QueryRefused,
     QueryStopped,
     QueryTimeout,
+    ServiceFailed,
     StoreError,
 )
 from fdigraph.protocol import Format, Operation, QueryShape
@@ -402,10 +406,19 @@ class Engine:
                 raise syntax_error(str(err)) from None
             except RuntimeError as err:
                 refused = unsupported(str(err))
-                if refused is None:
-                    raise
-                raise refused from None
+                if refused is not None:
+                    raise refused from None
+                if shape.services:  # what an allowed endpoint sent could not be read
+                    raise service_failed(shape.services, err) from None
+                raise
             except OSError as err:
+                if shape.services:
+                    raise service_failed(shape.services, err) from None
+                if sandbox.state == "on" and _unreachable(err):
+                    raise QueryRefused(
+                        "the query tried to open a network connection, which this endpoint "
+                        "never does"
+                    ) from None
                 raise StoreError(f"the store could not answer: {err}") from err
 
         return RUNNER.run(job, self.timeout)
@@ -423,6 +436,18 @@ def _iri(value: str, param: str) -> ox.NamedNode:
         return ox.NamedNode(value)
     except ValueError:
         raise QueryError(f"{param} {value!r} is not an absolute IRI") from None
+
+
+def _unreachable(err: OSError) -> bool:
+    # pyoxigraph's OSError carries the errno only in its text: "... (os error 101)"
+    return err.errno == errno.ENETUNREACH or f"(os error {errno.ENETUNREACH})" in str(err)
+
+
+def service_failed(endpoints: tuple[str, ...], err: Exception) -> ServiceFailed:
+    """A failing SERVICE call as a 502 naming the endpoint(s) the query called."""
+    named = ", ".join(f"<{e}>" for e in endpoints)
+    what = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return ServiceFailed(f"SERVICE {named} failed: {what[:300]}")
 
 
 def syntax_error(message: str) -> QueryError:

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from fdigraph import protocol, void
+from fdigraph import protocol, sandbox, void
 from fdigraph.errors import FdigraphError
 from fdigraph.web.cache import keep
 from fdigraph.web.engine import Engine
@@ -48,6 +48,8 @@ def health() -> Response:
         build=eng.info.build,
         triples=eng.info.triples,
         graphs=list(eng.info.graphs),
+        # "on": this worker cannot open a network connection (fdigraph.sandbox)
+        network_sandbox=sandbox.state,
     )
     response = Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
