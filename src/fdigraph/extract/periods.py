@@ -17,33 +17,77 @@ from fdigraph.extract.text import fold
 from fdigraph.figures import Period, parse_iso_period
 
 _YEAR = r"(19[89]\d|20[0-4]\d)"
+_MONTHS_WORDS = {
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+    "muoi mot": 11,
+    "muoi hai": 12,
+}
+_MONTHS = r"(\d{1,2}|muoi mot|muoi hai|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
+_UNTIL = r"(?:den|toi|den het|toi het|den cuoi|het)"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "span",
         re.compile(
-            rf"\b(?:tu )?thang (\d{{1,2}}) (?:den|-) (?:het )?thang (\d{{1,2}})(?:/| nam ){_YEAR}\b"
+            rf"\b(?:tu )?thang (\d{{1,2}}) (?:den|-|toi) (?:het )?thang (\d{{1,2}})"
+            rf"(?:(?:/| nam ){_YEAR})?\b"
         ),
     ),
-    ("year-end", re.compile(rf"\b(?:den het|den cuoi) nam {_YEAR}\b")),
-    ("months", re.compile(rf"\b(\d{{1,2}}) thang(?: dau)?(?: nam)?(?:[ /]{_YEAR})?\b")),
-    ("quarter", re.compile(rf"\bquy (iv|i{{1,3}}|[1-4])(?:/| nam ){_YEAR}\b")),
+    (
+        "to-month",
+        re.compile(
+            rf"\b(?:tinh )?tu dau nam(?: {_YEAR})? {_UNTIL} thang (\d{{1,2}})(?:(?:/| nam ){_YEAR})?\b"
+        ),
+    ),
+    (
+        "to-day",
+        re.compile(
+            rf"\b(?:tinh )?tu dau nam(?: {_YEAR})? {_UNTIL} (?:ngay )?(\d{{1,2}})[/-](\d{{1,2}})"
+            rf"(?:[/-]{_YEAR})?\b"
+        ),
+    ),
+    ("to-now", re.compile(rf"\b(?:tinh )?tu dau nam(?: {_YEAR})? (?:den|toi) nay\b")),
+    (
+        "since",
+        re.compile(
+            rf"\b(?:tu|trong giai doan|giai doan|tu nam) (?:nam )?{_YEAR}\s*(?:den nay|-\s*nay)\b"
+        ),
+    ),
+    ("year-end", re.compile(rf"\b(?:den het|den cuoi|het) nam {_YEAR}\b")),
+    (
+        "month-end",
+        re.compile(rf"\b{_UNTIL} thang (\d{{1,2}})(?:(?:/| nam ){_YEAR})?\b"),
+    ),
+    ("half", re.compile(rf"\b(?:nua dau nam|6 thang dau nam)(?: {_YEAR})?\b")),
+    (
+        "months",
+        re.compile(
+            rf"\b{_MONTHS} thang(?: dau)?(?: nam)?(?:[ /]{_YEAR})?(?! truoc| qua| toi| \d)\b"
+        ),
+    ),
+    ("quarter", re.compile(rf"\bquy (iv|i{{1,3}}|[1-4])(?:(?:/| nam ){_YEAR})?\b")),
     ("day", re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b")),
+    ("day-no-year", re.compile(r"\b(?:ngay )?(\d{1,2})[/-](\d{1,2})(?![/\d-])")),
     ("month", re.compile(rf"\bthang (\d{{1,2}})(?:/| nam ){_YEAR}\b")),
+    ("one-month", re.compile(r"\b(?:trong|rieng|chi rieng|tinh rieng) thang (\d{1,2})\b(?!/)")),
     ("years", re.compile(rf"\b{_YEAR}\s*[-\u2013]\s*{_YEAR}\b")),
     ("year", re.compile(rf"\bnam {_YEAR}\b")),
     ("this-year", re.compile(r"\b(trong nam|nam nay|ca nam)\b(?! \d)")),
-    (
-        "none",
-        re.compile(
-            r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua|hien nay"
-            r"|den nay|tu truoc den nay)\b|(^|, )hien\b"
-        ),
-    ),
+    ("now", re.compile(r"\b(den nay|tu truoc den nay|hien nay|hien co)\b|(^|, )hien\b")),
+    ("none", re.compile(r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua)\b")),
 )
 # A period after these words is the base of a comparison, not the period of a figure.
 _BASE = re.compile(r"\b(so voi|cung ky|vuot|tang \d+ bac so voi)\s*(cung ky\s*)?(nam\s*)?$")
 # A date after these words is the "as of" of a stock; any other date is an event's.
-_AS_OF = re.compile(r"\b(tinh den|den|den het|luy ke den|luy ke den het)\s*(ngay\s*)?$")
+_AS_OF = re.compile(r"\b(tinh den|den|den het|luy ke den|luy ke den het|toi)\s*(ngay\s*)?$")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -55,10 +99,21 @@ class PeriodMention:
     end: int
     period: Period | None
     inferred: bool  # the year came from context
+    kind: str = ""  # the pattern: months, day, month-end, now, ...
+    published: bool = False  # the period ends at the article's publication date
+
+    @property
+    def as_of(self) -> bool:
+        """A day a stock is counted at ("tính đến ngày 30/9", "đến hết tháng 11", "đến nay")."""
+        return self.period is not None and self.period.begin == self.period.end
 
 
 def find_periods(
-    text: str, year: int | None, start: int = 0, end: int | None = None
+    text: str,
+    year: int | None,
+    start: int = 0,
+    end: int | None = None,
+    published: date | None = None,
 ) -> list[PeriodMention]:
     """Period phrases in ``text[start:end]``; ``year`` completes phrases without one."""
     stop = len(text) if end is None else end
@@ -69,10 +124,10 @@ def find_periods(
         for match in pattern.finditer(folded, start, stop):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
-            mention = _read(kind, match, year)
             before = folded[max(0, match.start() - 30) : match.start()]
-            if kind == "day" and not _AS_OF.search(before):
-                mention = None
+            if kind in {"day", "day-no-year"} and not _AS_OF.search(before):
+                continue
+            mention = _read(kind, match, year, published)
             if mention is not None and _BASE.search(before):
                 mention = None
             if mention is not None:
@@ -81,40 +136,107 @@ def find_periods(
     return sorted(found, key=lambda m: m.start)
 
 
-def _read(kind: str, match: re.Match[str], year: int | None) -> PeriodMention | None:
+def _months(word: str) -> int:
+    return int(word) if word.isdigit() else _MONTHS_WORDS[word]
+
+
+def _day(y: int, m: int, d: int) -> Period:
+    day = date(y, m, d)
+    return Period(day, day)
+
+
+def _month_end(y: int, m: int) -> date:
+    return parse_iso_period(f"{y}-{m:02d}").end
+
+
+def _read(
+    kind: str, match: re.Match[str], year: int | None, published: date | None
+) -> PeriodMention | None:
     s, e = match.start(), match.end()
+
+    def made(period: Period | None, inferred: bool, **extra: bool) -> PeriodMention:
+        return PeriodMention(s, e, period, inferred, kind, **extra)
+
     try:
         if kind == "span":
-            first, last, y = int(match[1]), int(match[2]), match[3]
-            return PeriodMention(s, e, parse_iso_period(f"{y}-{first:02d}/{y}-{last:02d}"), False)
+            first, last, y = int(match[1]), int(match[2]), match[3] or year
+            if y is None:
+                return None
+            return made(parse_iso_period(f"{y}-{first:02d}/{y}-{last:02d}"), match[3] is None)
+        if kind == "to-month":
+            y = match[1] or match[3] or year
+            if y is None:
+                return None
+            return made(
+                parse_iso_period(f"{y}-01/{y}-{int(match[2]):02d}"), not (match[1] or match[3])
+            )
+        if kind == "to-day":
+            y = match[1] or match[4] or year
+            if y is None:
+                return None
+            upto = date(int(y), int(match[3]), int(match[2]))
+            return made(Period(date(int(y), 1, 1), upto), not (match[1] or match[4]))
+        if kind == "to-now":
+            y = int(match[1]) if match[1] else (published.year if published else year)
+            if published is None or y is None:
+                return made(None, False, published=True)
+            return made(Period(date(y, 1, 1), published), True, published=True)
+        if kind == "since":
+            if published is None:
+                return made(None, False, published=True)
+            return made(Period(date(int(match[1]), 1, 1), published), True, published=True)
         if kind == "year-end":
             end_of_year = date(int(match[1]), 12, 31)
-            return PeriodMention(s, e, Period(end_of_year, end_of_year), False)
+            return made(Period(end_of_year, end_of_year), False)
+        if kind == "month-end":
+            y = match[2] or year
+            if y is None or not 1 <= int(match[1]) <= 12:
+                return None
+            last = _month_end(int(y), int(match[1]))
+            return made(Period(last, last), match[2] is None)
+        if kind == "half":
+            y = match[1] or year
+            return None if y is None else made(parse_iso_period(f"{y}-01/{y}-06"), match[1] is None)
         if kind == "months":
-            months, y = int(match[1]), match[2]
+            if not match[1].isdigit() and "dau" not in match[0]:
+                return None
+            months, y = _months(match[1]), match[2]
             if not 1 <= months <= 12 or (y is None and year is None):
                 return None
             iso = f"{y or year}-01/{y or year}-{months:02d}"
-            return PeriodMention(s, e, parse_iso_period(iso), y is None)
+            return made(parse_iso_period(iso), y is None)
         if kind == "quarter":
-            q, y = _QUARTERS[match[1]], match[2]
-            return PeriodMention(
-                s, e, parse_iso_period(f"{y}-{3 * q - 2:02d}/{y}-{3 * q:02d}"), False
-            )
+            q, y = _QUARTERS[match[1]], match[2] or year
+            if y is None:
+                return None
+            return made(parse_iso_period(f"{y}-{3 * q - 2:02d}/{y}-{3 * q:02d}"), match[2] is None)
         if kind == "day":
-            day = date(int(match[3]), int(match[2]), int(match[1]))
-            return PeriodMention(s, e, Period(day, day), False)
+            return made(_day(int(match[3]), int(match[2]), int(match[1])), False)
+        if kind == "day-no-year":
+            if year is None:
+                return None
+            return made(_day(year, int(match[2]), int(match[1])), True)
         if kind == "month":
-            return PeriodMention(s, e, parse_iso_period(f"{match[2]}-{int(match[1]):02d}"), False)
+            return made(parse_iso_period(f"{match[2]}-{int(match[1]):02d}"), False)
+        if kind == "one-month":
+            return (
+                None
+                if year is None
+                else made(parse_iso_period(f"{year}-{int(match[1]):02d}"), True)
+            )
         if kind == "years":
-            return PeriodMention(s, e, parse_iso_period(f"{match[1]}/{match[2]}"), False)
+            return made(parse_iso_period(f"{match[1]}/{match[2]}"), False)
         if kind == "year":
-            return PeriodMention(s, e, parse_iso_period(match[1]), False)
+            return made(parse_iso_period(match[1]), False)
         if kind == "this-year":
-            return None if year is None else PeriodMention(s, e, parse_iso_period(str(year)), True)
-    except (FigureError, ValueError):
+            return None if year is None else made(parse_iso_period(str(year)), True)
+        if kind == "now":
+            if published is None:
+                return made(None, False, published=True)
+            return made(Period(published, published), True, published=True)
+    except (FigureError, ValueError, KeyError):
         return None
-    return PeriodMention(s, e, None, False)
+    return made(None, False)
 
 
 def current_year(text: str) -> int | None:

@@ -18,12 +18,29 @@ from fdigraph.figures import SCALES, UNITS, WORD_NUMBERS, normalise, parse_numbe
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 _WORDS = "|".join(sorted((w for w in WORD_NUMBERS if w != "năm"), key=len, reverse=True))
 _SCALE = "|".join(sorted((re.escape(s) for s in SCALES), key=len, reverse=True))
-_UNIT_WORDS = sorted((u for u in UNITS if u not in {"năm", "lần"}), key=len, reverse=True)
+# Unit words the reader knows beyond the fact files' own (abbreviations, events, km).
+LOCAL_UNITS: dict[str, str] = {
+    "kcn": "NUM",
+    "ccn": "NUM",
+    "lượt": "NUM",
+    "km": "KM",
+    "dự án fdi": "NUM",
+    "khu kinh tế": "NUM",
+}
+_ALL_UNITS = {**UNITS, **LOCAL_UNITS}
+_UNIT_WORDS = sorted((u for u in _ALL_UNITS if u not in {"năm", "lần"}), key=len, reverse=True)
 _UNIT = "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in _UNIT_WORDS)
 
 _AMOUNT = re.compile(
-    rf"(?<![\w.,/-])(?P<num>{_NUM}|{_WORDS})(?:\s*(?P<scale>{_SCALE}))?"
+    rf"(?:(?<![\w.,/-])|(?<=ha/)|(?<=ha /))(?P<num>{_NUM}|{_WORDS})"
+    rf"(?:\s*(?:-|–|đến)\s*(?P<num2>{_NUM}))?(?:\s*(?P<scale>{_SCALE}))?"
     rf"\s*(?P<unit>{_UNIT}|lần|năm)(?!\w)",
+    re.IGNORECASE,
+)
+# A scale with no unit ("25.000 tỷ"): money in the unit of the sentence's other amounts.
+_BARE_SCALE = re.compile(
+    rf"(?<![\w.,/-])(?P<num>{_NUM})\s*(?P<scale>nghìn tỷ|ngàn tỷ|tỷ|tỉ|triệu)(?!\w)"
+    rf"(?!\s*(?:{_UNIT}|lần|năm)(?!\w))",
     re.IGNORECASE,
 )
 
@@ -62,6 +79,7 @@ class Quantity:
     qualifier: str
     change: str  # '' | 'growth' | 'decline' | 'ratio' | 'duration'
     word_numeral: bool
+    value_max: Decimal | None = None  # a range's upper bound ("20-25 dự án")
 
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
@@ -73,30 +91,51 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         quantity = _read(text, folded, match)
         if quantity is not None:
             out.append(quantity)
-    return out
+    money = [q for q in out if q.unit in {"USD", "VND"}]
+    for match in _BARE_SCALE.finditer(text, start, stop) if money else ():
+        if any(q.start <= match.start() < q.end for q in out):
+            continue
+        nearest = min(money, key=lambda q: abs(q.start - match.start()))
+        quantity = _read(text, folded, match, nearest.unit)
+        if quantity is not None:
+            out.append(quantity)
+    return sorted(out, key=lambda q: q.start)
 
 
-def _read(text: str, folded: str, match: re.Match[str]) -> Quantity | None:
+def _read(
+    text: str, folded: str, match: re.Match[str], bare_unit: str | None = None
+) -> Quantity | None:
     before = folded[max(0, match.start() - 40) : match.start()]
     after = folded[match.end() : match.end() + 30]
     if _NOT_QUANTITY.search(before) or _NOT_AFTER.match(after):
         return None
     word_numeral = not match["num"][0].isdigit()
-    unit_word = " ".join(match["unit"].lower().split())
+    unit_word = "đồng" if bare_unit == "VND" else "usd" if bare_unit else ""
+    unit_word = unit_word or " ".join(match["unit"].lower().split())
     if word_numeral and unit_word in {"%", "ha", "usd", "đồng", "vnd", "vnđ"}:
         return None
     try:
         value = parse_number(match["num"])
     except FigureError:
         return None
-    if match["scale"]:
-        value *= SCALES[match["scale"].lower()]
+    scale = SCALES[match["scale"].lower()] if match["scale"] else 1
+    value *= scale
+    upper = None
+    if "num2" in match.groupdict() and match["num2"]:
+        try:
+            upper = normalise(parse_number(match["num2"]) * scale)
+        except FigureError:
+            return None
+        if upper <= value:
+            return None
     change = _change(before, after, unit_word)
     if change is None:
         return None
-    unit = "YR" if unit_word == "năm" else UNITS.get(unit_word, "NUM")
+    unit = "YR" if unit_word == "năm" else _ALL_UNITS.get(unit_word, "NUM")
     cue = _QUALIFIER.search(before)
     qualifier = dict(QUALIFIERS)[cue[1]] if cue else "exact"
+    if upper is not None:
+        qualifier = "between"
     return Quantity(
         start=match.start(),
         end=match.end(),
@@ -107,6 +146,7 @@ def _read(text: str, folded: str, match: re.Match[str]) -> Quantity | None:
         qualifier=qualifier,
         change=change,
         word_numeral=word_numeral,
+        value_max=upper,
     )
 
 
