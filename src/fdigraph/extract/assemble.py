@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import TypeVar
 
 from fdigraph.extract.draft import (
@@ -32,7 +33,9 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     """Read every part of the page and merge what it says into one draft."""
     folded = fold(text)
     year = current_year(text[: layout.body.end]) or current_year(text)
-    as_of = latest_date(text)
+    if year is None and layout.published is not None:
+        year = layout.published.year
+    as_of = layout.published or latest_date(text)
     inline = [t for t in layout.teasers if t.headline.start < layout.body.end]
     blocks = []
     for para in paragraphs(text, layout.body.start, layout.body.end):
@@ -46,14 +49,15 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     observations: list[DraftObservation] = []
     rankings: list[DraftRanking] = []
     for part in parts:
-        read_part(text, folded, part, year)
+        read_part(text, folded, part, year, layout.published)
         for obs in part.observations:
             _merge_observation(observations, _successor(obs, as_of))
         for rank in part.rankings:
             _merge_ranking(rankings, _successor(rank, as_of))
-    title_end = len(layout.title)
+    title_end = layout.body.start + len(layout.title)
     observations = _fold_title(observations, title_end)
     rankings = _fold_title(rankings, title_end)
+    observations = _disagreements(observations, _lead_end(text, layout))
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -61,6 +65,7 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
         author=layout.author,
         body_end=layout.author or text[: layout.body.end].rsplit("\n", 1)[-1].strip() or None,
         about=(area_key(layout.topic, as_of),) if layout.topic else (),
+        published=layout.published,
     )
     return Draft(
         source=source,
@@ -88,13 +93,23 @@ def _cut(para: Span, holes: list[Span]) -> list[Span]:
 
 def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> None:
     for i, old in enumerate(found):
-        same = (old.area, old.value, old.unit, old.period, old.counterpart) == (
+        same = (
+            old.area,
+            old.value,
+            old.unit,
+            old.period,
+            old.counterpart,
+            old.comparison,
+        ) == (
             new.area,
             new.value,
             new.unit,
             new.period,
             new.counterpart,
+            new.comparison,
         ) and (old.status == new.status or None in (old.status, new.status))
+        if old.quotes[0] == new.quotes[0] and old.at != new.at:
+            continue  # the same value twice in one sentence: two facts
         compatible = (
             old.measure == new.measure or old.measure in _GUESSES or new.measure in _GUESSES
         )
@@ -104,6 +119,7 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             found[i] = replace(
                 old,
                 status=old.status or new.status,
+                qualifier=new.qualifier if old.qualifier == "exact" else old.qualifier,
                 measure=best.measure,
                 quotes=quotes,
                 confidence=max(old.confidence, new.confidence),
@@ -167,6 +183,50 @@ def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
             twin = twins[0]
             out[out.index(twin)] = replace(twin, quotes=fact.quotes + twin.quotes)
     return out
+
+
+def _lead_end(text: str, layout: Layout) -> int:
+    """Where the headline and the sapo (the first paragraph after the title) end."""
+    paras = paragraphs(text, layout.body.start, layout.body.end)
+    if len(paras) > 1 and paras[0].text.strip() == layout.title:
+        return paras[1].end
+    return paras[0].end if paras else 0
+
+
+def _disagreements(facts: list[DraftObservation], lead_end: int) -> list[DraftObservation]:
+    """A headline or sapo figure that the body states at another scale: flag the body's."""
+    out = list(facts)
+    for fact in facts:
+        if fact.quotes[0].start >= lead_end or fact.source is not None:
+            continue
+        twins = [
+            f
+            for f in out
+            if f is not fact
+            and f.quotes[0].start >= lead_end
+            and f.source is None
+            and (f.area, f.measure, f.unit, f.comparison)
+            == (fact.area, fact.measure, fact.unit, fact.comparison)
+            and (fact.period is None or f.period == fact.period)
+            and f.value != fact.value
+            and _scaled(f.value, fact.value)
+        ]
+        if twins:
+            out.remove(fact)
+            twin = twins[0]
+            note = f"the headline or sapo says {fact.figure!r}, the body {twin.figure!r}: check"
+            out[out.index(twin)] = replace(
+                twin, quotes=twin.quotes + fact.quotes, review=note, confidence=0.3
+            )
+    return out
+
+
+def _scaled(a: Decimal, b: Decimal) -> bool:
+    """True when ``a`` and ``b`` differ by a power of ten (a scale word or a comma misread)."""
+    if a == 0 or b == 0:
+        return False
+    ratio = max(abs(a), abs(b)) / min(abs(a), abs(b))
+    return ratio in {Decimal(10) ** k for k in range(1, 7)}
 
 
 def _bare(fact: DraftObservation | DraftRanking) -> tuple[object, ...]:

@@ -7,6 +7,7 @@ offsets into the article text) and a confidence between 0 and 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from fdigraph.facts import Teaser
@@ -45,6 +46,7 @@ class DraftObservation:
     share_of: str | None = None  # the area whose total a share is of, when not ``area``
     value_max: Decimal | None = None  # the upper bound of a range (qualifier ``between``)
     review: str | None = None  # why a reviewer must look at this fact (disagreeing quotes)
+    at: int = -1  # where the figure is in the page (not written out)
 
     @property
     def key(self) -> tuple[str, Decimal, str, str | None]:
@@ -85,6 +87,7 @@ class DraftSource:
     body_end: str | None
     about: tuple[str, ...]
     language: str = "vi"
+    published: date | None = None  # from the page's date line
 
 
 @dataclass(frozen=True)

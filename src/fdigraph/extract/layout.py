@@ -10,7 +10,9 @@ related links.
 from __future__ import annotations
 
 from collections import Counter
+import re
 from dataclasses import dataclass
+from datetime import date
 from itertools import pairwise
 
 from fdigraph.extract.places import find_places
@@ -27,6 +29,15 @@ SECTIONS: dict[str, str] = {
     "doc them": "related-link",
 }
 _STOP = ("ban thay bai viet nay", "xem them", "mobile ver", "phien ban di dong")
+# A page's date line: "Thứ Sáu, 20/09/2024 08:30 (GMT+7)", "20/9/2024 | 08:28", "Cập nhật: ...".
+_DATE_LINE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](20\d\d)(?!\d)")
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?::|h)\d{2}\b|\bgmt\b|\b(thu (hai|ba|tu|nam|sau|bay)|chu nhat)\b"
+    r"|\b(cap nhat|dang luc|ngay dang|xuat ban)\b"
+)
+# Breadcrumbs ("Trang chủ > Kinh tế > Đầu tư") and photo captions ("Ảnh: ...").
+_CRUMBS = re.compile(r"^(trang chu|home)\b|\s(>|»|›|/|\|)\s")
+_CAPTION = re.compile(r"^\(?anh\s*(:|minh hoa|tu lieu)|\((?:anh|nguon)\s*:[^)]*\)\.?$|^nguon\s*:")
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,33 @@ class Layout:
     body: Span  # the main article, title to byline
     teasers: tuple[TeaserBlock, ...]
     topic: str | None  # the area the article is about
+    published: date | None = None  # from the page's date line
+    furniture: tuple[Span, ...] = ()  # date line, breadcrumbs: never read
+
+
+def is_caption(line: str) -> bool:
+    """A photo caption or a credit line ("Ảnh: ...", "... (Ảnh: TTXVN)")."""
+    return bool(_CAPTION.search(fold(line.strip())))
+
+
+def _date_line(line: Span) -> date | None:
+    words = line.text.split()
+    m = _DATE_LINE.search(line.text)
+    if m is None or len(words) > 14:
+        return None
+    if len(words) > 3 and not _CLOCK.search(fold(line.text)):
+        return None
+    try:
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError:
+        return None
+
+
+def _furniture(line: Span) -> bool:
+    folded = fold(line.text)
+    return (
+        bool(_CRUMBS.search(folded)) and len(line.text.split()) <= 10 and line.text[-1] not in ".!?"
+    )
 
 
 def _lines(text: str) -> list[Span]:
@@ -78,6 +116,20 @@ def _is_stop(line: Span) -> bool:
 def read_layout(text: str) -> Layout:
     """Split a page into its main article and its teasers."""
     lines = _lines(text)
+    published: date | None = None
+    furniture: list[Span] = []
+    while lines and len(furniture) < 4:
+        day = _date_line(lines[0])
+        if day is None and not _furniture(lines[0]):
+            break
+        published = published or day
+        furniture.append(lines.pop(0))
+    for line in lines[:4]:
+        day = _date_line(line)
+        if day is not None and published is None:
+            published = day
+            furniture.append(line)
+    lines = [ln for ln in lines if ln not in furniture]
     title = lines[0].text if lines else ""
     cut = next((i for i, ln in enumerate(lines) if _is_header(ln) or _is_stop(ln)), None)
     if cut is None:
@@ -88,9 +140,12 @@ def read_layout(text: str) -> Layout:
     if 0 < cut < len(lines) and _is_byline(lines[cut - 1].text):
         author = lines[cut - 1].text
     body_end = lines[cut - 1].end if cut > 0 else len(text)
-    body = Span(0, body_end, text[:body_end])
-    teasers = _inline_links(text, lines[1:cut]) + _teasers(lines[cut:])
-    return Layout(title, author, body, _unique(teasers), _topic(text, body))
+    body_start = lines[0].start if lines else 0
+    body = Span(body_start, body_end, text[body_start:body_end])
+    inline = [ln for ln in lines[1:cut] if not is_caption(ln.text)]
+    teasers = _inline_links(text, inline) + _teasers(lines[cut:])
+    topic = _topic(text, body)
+    return Layout(title, author, body, _unique(teasers), topic, published, tuple(furniture))
 
 
 def _is_byline(line: str) -> bool:
@@ -129,8 +184,11 @@ def _inline_links(text: str, lines: list[Span]) -> list[TeaserBlock]:
     """Unpunctuated body lines holding glued headlines, split at a place name."""
     out: list[TeaserBlock] = []
     for line in lines:
-        if line.text[-1] in ".!?:;\"\u201d'\u2019)\u2026" or len(line.text.split()) < 12:
+        words = len(line.text.split())
+        if line.text[-1] in ".!?:;\"\u201d'\u2019)\u2026" or not 12 <= words <= 45:
             continue
+        if re.search(r"[.;!?]\s", line.text) or line.text.count(",") > 2:
+            continue  # a body paragraph that lacks its final stop, not glued headlines
         cuts = [line.start]
         for place in find_places(text, line.start, line.end):
             before = text[line.start : place.start].rstrip()

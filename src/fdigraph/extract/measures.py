@@ -1,101 +1,243 @@
 """Which measure a quantity is, from its unit and the words around it.
 
-Measure keys are the ontology's (``fdigraph.facts.MEASURES``).
+Measure keys are those of the issue-11 agreement: the components of registered FDI
+(new, adjusted, contributions and their two kinds, realised), their counts (projects
+versus "lượt" events), stocks of valid projects, domestic investment (never FDI),
+industrial parks and clusters, and the older keys kept beside them. A cue is looked for
+between the figure and its neighbours in the sentence, nearest first.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from fdigraph.extract.quantities import Quantity
 
-# (folded cue, measure) per unit; the cue nearest before the figure wins, and a cue
-# right after it ("1,6 tỷ USD vốn FDI") wins over both.
-_CUES: dict[str, tuple[tuple[str, str], ...]] = {
-    "money": (
-        ("thu ngan sach", "stateBudgetRevenue"),
-        ("so thu", "stateBudgetRevenue"),
-        ("thu noi dia", "stateBudgetRevenue"),
-        ("kim ngach", "exportValue"),
-        ("xuat khau", "exportValue"),
-        ("giai ngan", "publicInvestmentDisbursed"),
-        ("tong von dau tu", "fdiCapitalRegistered"),
-        ("von dang ky", "fdiCapitalRegistered"),
-        ("tong von dang ky", "fdiCapitalRegistered"),
-        ("von fdi", "fdiCapitalAttracted"),
-        ("fdi", "fdiCapitalAttracted"),
-        ("von dau tu truc tiep nuoc ngoai", "fdiCapitalAttracted"),
-        ("von dau tu nuoc ngoai", "fdiCapitalAttracted"),
-        ("von nuoc ngoai", "fdiCapitalAttracted"),
-        ("von dau tu", "investmentCapitalAttracted"),
-        ("thu hut", "investmentCapitalAttracted"),
+# The capital component named near a money figure, most specific first.
+_COMPONENTS: tuple[tuple[str, str], ...] = (
+    (
+        r"cap moi,? (?:dieu chinh|tang them|bo sung|dieu chinh von)(?:,| va) (?:gop von|gia tri gop von)",
+        "total",
     ),
-    "HA": (
-        ("dat cong nghiep", "industrialLandCleared"),
-        ("mat bang sach", "industrialLandCleared"),
-        ("dat do thi", "otherLandCleared"),
-        ("dat khac", "otherLandCleared"),
-        ("dien tich", "landArea"),
-        ("quy mo", "landArea"),
+    (
+        r"dang ky moi,? (?:dieu chinh|tang them)(?: von)?(?:,| va) (?:gop von|gia tri gop von)",
+        "total",
     ),
-    "PERCENT": (
-        ("ky so", "digitalSignatureAdoptionRate"),
-        ("qua dao tao", "trainedLabourRate"),
-        ("chung chi", "certifiedLabourRate"),
-        ("chi so san xuat", "industrialProductionIndexGrowth"),
-        ("iip", "industrialProductionIndexGrowth"),
-        ("lap day", "industrialParkOccupancyRate"),
-        ("grdp", "grdpGrowth"),
-        ("tang truong kinh te", "grdpGrowth"),
-        ("xuat khau", "exportValue"),
+    (
+        r"(?:cap moi|dang ky moi|moi) va (?:tang them|dieu chinh|bo sung|dieu chinh tang)",
+        "new+adjusted",
     ),
+    (r"khong lam tang von dieu le|mua lai co phan|mua lai phan von", "share-purchase"),
+    (r"lam tang von dieu le", "charter"),
+    (r"gop von|mua co phan|mua phan von gop|von gop", "contribution"),
+    (r"dieu chinh|tang them|tang von|bo sung von|von bo sung|mo rong", "adjusted"),
+    (
+        r"cap moi|dang ky moi|cap phep moi|du an moi|cap giay chung nhan dang ky dau tu|cap giay chung nhan dau tu|cap phep",
+        "new",
+    ),
+    (r"von thuc hien|thuc hien|giai ngan", "realised"),
+)
+_CAPITAL = {
+    "total": "fdiRegisteredCapital",
+    "new+adjusted": "fdiNewAndAdjustedCapital",
+    "share-purchase": "fdiSharePurchaseCapital",
+    "charter": "fdiCharterContributionCapital",
+    "contribution": "fdiContributionCapital",
+    "adjusted": "fdiAdjustedCapital",
+    "new": "fdiNewCapital",
+    "realised": "fdiRealisedCapital",
 }
+_DOMESTIC_CAPITAL = {"new": "ddiNewCapital", "adjusted": "ddiAdjustedCapital"}
+_EVENT_COUNTS = {
+    "share-purchase": "fdiSharePurchaseCount",
+    "charter": "fdiCharterContributionCount",
+    "contribution": "fdiContributionCount",
+    "adjusted": "fdiAdjustmentCount",
+}
+# Money that is not investment: the cue nearest the figure wins over investment words.
+_OTHER_MONEY: tuple[tuple[str, str], ...] = (
+    (r"thu ngan sach|so thu|thu noi dia|tong thu", "stateBudgetRevenue"),
+    (r"kim ngach|xuat khau", "exportValue"),
+    (r"dau tu cong|von ngan sach", "publicInvestmentDisbursed"),
+)
+_INVESTMENT = r"von fdi|fdi|ddi|von dau tu|dau tu|von dang ky|tong von|thu hut|vnd|von"
+_HA: tuple[tuple[str, str], ...] = (
+    (r"cho thue|lap day|da thue", "industrialLandLeasedArea"),
+    (r"dat cong nghiep|mat bang sach|giai phong mat bang|thu hoi", "industrialLandCleared"),
+    (r"dat do thi|dat khac", "otherLandCleared"),
+    (r"khu cong nghiep|kcn|cum cong nghiep|ccn", "industrialParkArea"),
+)
+_PERCENT: tuple[tuple[str, str], ...] = (
+    (r"ky so", "digitalSignatureAdoptionRate"),
+    (r"qua dao tao", "trainedLabourRate"),
+    (r"chung chi", "certifiedLabourRate"),
+    (r"chi so san xuat|iip", "industrialProductionIndexGrowth"),
+    (r"lap day", "industrialParkOccupancyRate"),
+    (r"grdp|tang truong kinh te", "grdpGrowth"),
+    (r"kim ngach|xuat khau", "exportValue"),
+    (r"thu ngan sach|so thu|thu noi dia", "stateBudgetRevenue"),
+    (r"von fdi|fdi|dau tu nuoc ngoai|von dang ky|tong von", "fdiRegisteredCapital"),
+)
 _NOUNS: tuple[tuple[str, str], ...] = (
-    ("du an", "fdiProjectCount"),
-    ("luot du an", "fdiProjectCount"),
     ("san pham", "featuredProductCount"),
-    ("luot khach", "visitorArrivals"),
     ("quoc gia", "investorCountryCount"),
     ("doanh nghiep", "enterpriseCount"),
     ("nha dau tu", "enterpriseCount"),
     ("khu cong nghiep", "industrialParkCount"),
-    ("cum cong nghiep", "industrialParkCount"),
+    ("kcn", "industrialParkCount"),
+    ("khu kinh te", "industrialParkCount"),
+    ("cum cong nghiep", "industrialClusterCount"),
+    ("ccn", "industrialClusterCount"),
     ("lao dong", "jobCount"),
     ("nguoi", "jobCount"),
 )
-_FALLBACK = {"USD": "fdiCapitalAttracted", "VND": "investmentCapitalAttracted", "HA": "landArea"}
+_DOMESTIC = re.compile(r"\b(trong nuoc|ddi|nha dau tu viet nam|noi dia)\b")
+_FOREIGN = re.compile(r"\b(fdi|nuoc ngoai|ngoai nuoc|von ngoai)\b")
+STOCK_CUES = re.compile(
+    r"\b(luy ke|con hieu luc|hien co|dang hoat dong|tu truoc den nay|tong so du an|hien dang co"
+    r"|da thanh lap|duoc thanh lap)\b"
+)
+# Growth measures: their percent is a level, not a growth of something else.
+GROWTH_MEASURES = {"grdpGrowth", "industrialProductionIndexGrowth"}
 
 
-def measure_of(q: Quantity, folded: str, clause_start: int, clause_end: int) -> tuple[str, bool]:
+@dataclass(frozen=True)
+class Window:
+    """The words between a figure and its neighbours in the sentence (folded)."""
+
+    before: str  # from the previous figure (or the sentence start) to this one
+    after: str  # from this figure to the next one (or the sentence end)
+    sentence: str  # the whole sentence, up to the figure
+    domestic: bool  # the nearest investor word before the figure is domestic
+    stock: bool  # a position at a date, not a flow
+    foreign: bool = False  # a foreign investor country is named with the figure
+
+
+def investor_side(before: str, after: str) -> bool:
+    """True when the investment near the figure is domestic (DDI), not foreign."""
+    near_after = after[:40]
+    dom_after = _DOMESTIC.search(near_after)
+    for_after = _FOREIGN.search(near_after)
+    if dom_after and (not for_after or dom_after.start() < for_after.start()):
+        return True
+    if for_after:
+        return False
+    dom = [m.end() for m in _DOMESTIC.finditer(before)]
+    foreign = [m.end() for m in _FOREIGN.finditer(before)]
+    return max(dom, default=-1) > max(foreign, default=-1)
+
+
+def _nearest(cues: tuple[tuple[str, str], ...], window: Window) -> tuple[str, int] | None:
+    """The cue nearest the figure: (what it names, distance); a cue right after wins ties."""
+    best: tuple[int, str] | None = None
+    for pattern, name in cues:
+        for m in re.finditer(rf"\b(?:{pattern})\b", window.after):
+            distance = m.start()
+            if best is None or distance < best[0]:
+                best = (distance, name)
+            break
+        for m in re.finditer(rf"\b(?:{pattern})\b", window.before):
+            distance = len(window.before) - m.end() + 1
+            if best is None or distance < best[0]:
+                best = (distance, name)
+    return None if best is None else (best[1], best[0])
+
+
+def has_component(text: str) -> bool:
+    """True when ``text`` (folded) names a component of registered capital."""
+    return any(re.search(rf"\b(?:{pattern})\b", text) for pattern, _ in _COMPONENTS)
+
+
+def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
     """The measure of ``q`` and whether a cue named it (False: a guess from the unit)."""
     if q.change == "duration":
-        hit = re.search(r"trien khai|thuc hien", folded[q.end : clause_end])
+        hit = re.search(r"trien khai|thuc hien", window.after)
         return ("programmeImplementationDuration", True) if hit else ("duration", False)
-    if q.change == "ratio":
-        return "growthRatio", True
     if q.unit == "NUM":
-        for noun, measure in _NOUNS:
-            if q.noun.startswith(noun):
-                if noun == "luot khach" and folded[q.end : q.end + 8].strip().startswith("quoc te"):
-                    return "internationalVisitorArrivals", True
-                return measure, True
+        return _count(q, window)
+    if q.unit in {"USD", "VND"}:
+        return _money(q, window)
+    if q.unit == "HA":
+        found = _nearest(_HA, window) or _nearest(_HA, _whole(window))
+        return (found[0], True) if found else ("landArea", False)
+    if q.unit == "PERCENT":
+        found = _nearest(_PERCENT, window) or _nearest(_PERCENT, _whole(window))
+        return (found[0], True) if found else ("fdiRegisteredCapital", False)
+    if q.unit == "KM":
+        return "roadLength", True
+    return "count", False
+
+
+def _whole(window: Window) -> Window:
+    """The window widened to the start of the sentence."""
+    return Window(window.sentence, window.after, window.sentence, window.domestic, window.stock)
+
+
+def _money(q: Quantity, window: Window) -> tuple[str, bool]:
+    other = _nearest(_OTHER_MONEY, window)
+    invest = _nearest(((_INVESTMENT, "invest"),), window)
+    component = _nearest(
+        _COMPONENTS, Window(window.before[-90:], window.after[:60], "", False, False)
+    )
+    if (
+        other
+        and (invest is None or other[1] < invest[1])
+        and (component is None or other[1] < component[1])
+    ):
+        return other[0], True
+    if re.search(r"\bbinh quan\b", window.before[-30:]) or re.match(r"\s*/\s*du an", window.after):
+        return "fdiAverageProjectCapital", True
+    kind = component[0] if component else None
+    if window.domestic:
+        if window.stock:
+            return "ddiRegisteredCapital", True
+        return _DOMESTIC_CAPITAL.get(kind or "", "ddiRegisteredCapital"), True
+    if kind == "realised":
+        public = re.search(r"\bdau tu cong\b", window.before + window.after[:30])
+        return ("publicInvestmentDisbursed" if public else "fdiRealisedCapital"), True
+    if window.stock:
+        return "fdiRegisteredCapital", True
+    if kind:
+        return _CAPITAL[kind], True
+    near = window.sentence + " " + window.after
+    if _FOREIGN.search(near) or window.foreign:
+        return "fdiRegisteredCapital", True
+    if re.search(r"\bvon dau tu\b", window.before[-40:] + " " + window.after[:40]):
+        return "investmentCapitalAttracted", True
+    if q.unit == "USD":
+        return "fdiRegisteredCapital", bool(re.search(r"\bthu hut\b", window.sentence))
+    return "investmentCapitalAttracted", False
+
+
+def _count(q: Quantity, window: Window) -> tuple[str, bool]:
+    noun = q.noun
+    if noun.startswith("luot khach"):
+        international = window.after.strip().startswith("quoc te")
+        return ("internationalVisitorArrivals" if international else "visitorArrivals"), True
+    if noun in {"lan"}:
         return "count", False
-    cues = _CUES["money" if q.unit in {"USD", "VND"} else q.unit] if q.unit != "YR" else ()
-    after = folded[q.end : min(clause_end, q.end + 40)]
-    for cue, measure in cues:
-        if re.match(rf"\W*{cue}\b", after):
+    if noun == "nguoi" and re.search(r"\bdan so\b", window.before[-30:]):
+        return "population", False
+    for word, measure in _NOUNS:
+        if noun.startswith(word):
             return measure, True
-    before = folded[clause_start : q.start]
-    best: tuple[int, int, str] | None = None
-    for cue, measure in cues:
-        for match in re.finditer(rf"\b{cue}\b", before):
-            rank = (match.end(), len(cue), measure)
-            if best is None or rank[:2] > best[:2]:
-                best = rank
-    if best is not None:
-        return best[2], True
-    if q.change == "growth":
-        return "growthRate", False
-    if q.change == "decline":
-        return "declineRate", False
-    return _FALLBACK.get(q.unit, "growthRate" if q.unit == "PERCENT" else "count"), False
+    if noun.startswith("luot"):
+        near = Window(window.before[-50:], window.after[:70], "", False, False)
+        found = _nearest(_COMPONENTS, near)
+        kind = found[0] if found else "adjusted"
+        if window.domestic:
+            return "ddiAdjustmentCount", True
+        return _EVENT_COUNTS.get(kind, "fdiAdjustmentCount"), True
+    if noun.startswith("du an"):
+        near = Window(window.before[-40:], window.after[:50], "", False, False)
+        found = _nearest(_COMPONENTS, near)
+        project_kind = found[0] if found else None
+        if window.stock and project_kind not in {"new", "adjusted"}:
+            return ("ddiValidProjectCount" if window.domestic else "fdiValidProjectCount"), True
+        if project_kind == "adjusted":
+            return ("ddiAdjustmentCount" if window.domestic else "fdiAdjustmentCount"), True
+        if window.domestic:
+            return "ddiNewProjectCount", True
+        return "fdiNewProjectCount", project_kind is not None
+    return "count", False

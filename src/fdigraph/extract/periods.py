@@ -192,8 +192,8 @@ def _read(
             y = match[2] or year
             if y is None or not 1 <= int(match[1]) <= 12:
                 return None
-            last = _month_end(int(y), int(match[1]))
-            return made(Period(last, last), match[2] is None)
+            month_end = _month_end(int(y), int(match[1]))
+            return made(Period(month_end, month_end), match[2] is None)
         if kind == "half":
             y = match[1] or year
             return None if y is None else made(parse_iso_period(f"{y}-01/{y}-06"), match[1] is None)

@@ -10,27 +10,55 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
+from fdigraph.extract.comparisons import Base, Comparison, base_of, comparison_of
 from fdigraph.extract.draft import DraftObservation, DraftQuote, DraftRanking
-from fdigraph.extract.measures import measure_of
+from fdigraph.extract.gazetteer import MERGERS
+from fdigraph.extract.measures import (
+    GROWTH_MEASURES,
+    STOCK_CUES,
+    Window,
+    has_component,
+    investor_side,
+    measure_of,
+)
 from fdigraph.extract.periods import PeriodMention, current_year, find_periods
-from fdigraph.extract.places import Place, find_places
+from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
 from fdigraph.extract.rankings import RankMention, find_ranks, indicator_of
 from fdigraph.extract.text import Span, sentences
+from fdigraph.figures import Period
 
 _REFERENCE = re.compile(
     r"(?<!cac )(?<!nhung )(?<!nhieu )\b(toan tinh|trong tinh|tinh|dia phuong|thanh pho)\b"
 )
-_ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien)\b")
-_TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu)\b")
-_WITH_COUNTERPART = {
-    "fdiCapitalAttracted",
-    "fdiCapitalRegistered",
-    "fdiProjectCount",
-    "investmentCapitalAttracted",
-}
+# National figures named by who publishes them, not by "cả nước".
+_NATIONAL = re.compile(r"\b(cuc dau tu nuoc ngoai|tong cuc thong ke|bo ke hoach va dau tu)\b")
+_ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b")
+_TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
+# Words that name a plan without making a figure a target: the planning department, or
+# a percent of the plan ("đạt 19% kế hoạch").
+_NOT_STATUS = re.compile(
+    r"\b(?:so )?ke hoach\s*(?:va|&|-|\u2013|\u2014)?\s*dau tu\b|\bkh\s*&\s*dt\b"
+    r"|%\s*(?:so voi |cua )?(?:ke hoach|du toan|chi tieu|muc tieu)"
+    r"|\b(?:vuot|so voi|hoan thanh) (?:muc )?(?:ke hoach|du toan|chi tieu|muc tieu)"
+)
+_MERGED = re.compile(r"\(moi\)|\bsau (?:khi )?(?:sap nhap|hop nhat)\b")
+_COUNTERPART = {"share", "level", "growth", "change", "multiplier"}
 _OWNER_AFTER = re.compile(r"\s*(?:cua|tai)\s+$")
+# Figures the model has no measure for: not proposed.
+_NO_MEASURE = {"population"}
+_CAPITAL_OF_COUNT = {
+    "fdiNewProjectCount": "fdiNewCapital",
+    "fdiAdjustmentCount": "fdiAdjustedCapital",
+    "fdiContributionCount": "fdiContributionCapital",
+    "fdiCharterContributionCount": "fdiCharterContributionCapital",
+    "fdiSharePurchaseCount": "fdiSharePurchaseCapital",
+    "ddiNewProjectCount": "ddiNewCapital",
+    "ddiAdjustmentCount": "ddiAdjustedCapital",
+}
+_FLOW_CUES = re.compile(r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi)\b")
 
 
 @dataclass
@@ -45,30 +73,66 @@ class Part:
     rankings: list[DraftRanking] = field(default_factory=list)
 
 
-def read_part(text: str, folded: str, part: Part, year: int | None) -> Part:
+@dataclass
+class _Sentence:
+    """What one sentence holds, for reading its figures."""
+
+    span: Span
+    places: list[Place]
+    periods: list[PeriodMention]
+    quantities: list[Quantity]
+    carried: PeriodMention | None
+    area: str | None
+    merged: bool
+    stock_context: bool = False  # the period carried over is a stock's as-of day
+
+
+def read_part(
+    text: str, folded: str, part: Part, year: int | None, published: date | None = None
+) -> Part:
     """Fill ``part`` with the observations and rankings of its sentences."""
     for block in part.blocks:
         area = part.topic
         carried: PeriodMention | None = None
+        stock_context = False
+        last: DraftObservation | None = None
         if part.teaser:
             year = current_year(" ".join(span.text for span in block)) or year
-            found = [p for span in block for p in find_periods(text, year, span.start, span.end)]
+            found = [
+                p
+                for span in block
+                for p in find_periods(text, year, span.start, span.end, published)
+                if p.period is not None
+            ]
             carried = found[0] if found else None
         for sentence in (s for span in block for s in sentences(text, span.start, span.end)):
             places = find_places(text, sentence.start, sentence.end)
             places = sorted(
                 places + _references(folded, sentence, places, area), key=lambda p: p.start
             )
-            periods = find_periods(text, year, sentence.start, sentence.end)
+            periods = find_periods(text, year, sentence.start, sentence.end, published)
             quantities = find_quantities(text, sentence.start, sentence.end)
-            for q in quantities:
-                part.observations.append(
-                    _observation(folded, sentence, q, places, periods, carried, area, part)
-                )
+            merged = bool(_MERGED.search(folded, sentence.start, sentence.end))
+            here = _Sentence(
+                sentence, places, periods, quantities, carried, area, merged, stock_context
+            )
+            for i, q in enumerate(quantities):
+                obs = _observation(folded, here, i, part, last)
+                if obs.measure in _NO_MEASURE:
+                    continue
+                part.observations.append(obs)
+                if obs.comparison == "level":
+                    last = obs
             ranks = find_ranks(folded, sentence.start, sentence.end)
             _rankings(folded, sentence, ranks, places, periods, carried, area, part)
-            if not part.teaser and periods:
-                carried = periods[-1]
+            real = [p for p in periods if p.period is not None and not p.published]
+            if not part.teaser and real:
+                carried = real[-1]
+                stock_context = carried.as_of and bool(
+                    STOCK_CUES.search(folded, sentence.start, sentence.end)
+                )
+            elif not part.teaser and any(p.kind in {"none", "now"} for p in periods):
+                carried = None
             lead = [p for p in places if p.kind == "province" and p.start - sentence.start < 25]
             if lead and not part.teaser:
                 area = lead[0].code
@@ -76,32 +140,61 @@ def read_part(text: str, folded: str, part: Part, year: int | None) -> Part:
 
 
 def _references(folded: str, s: Span, places: list[Place], area: str | None) -> list[Place]:
-    if area is None:
-        return []
     out = []
-    for m in _REFERENCE.finditer(folded, s.start, s.end):
-        if not any(0 <= p.start - m.end() <= 2 for p in places):
-            out.append(Place(area, "reference", m.start(), m.end()))
+    if area is not None:
+        for m in _REFERENCE.finditer(folded, s.start, s.end):
+            if not any(0 <= p.start - m.end() <= 2 for p in places):
+                out.append(Place(area, "reference", m.start(), m.end()))
+    if not any(p.kind == "province" for p in places):
+        for m in _NATIONAL.finditer(folded, s.start, s.end):
+            out.append(Place("VN", "country", m.start(), m.end()))
     return out
 
 
 def _period(
-    at: int, end: int, periods: list[PeriodMention], carried: PeriodMention | None
-) -> tuple[str | None, bool, bool]:
-    """(ISO period, inferred, from this sentence) for a figure at ``at``..``end``."""
-    before = [p for p in periods if p.end <= at]
-    after = [p for p in periods if p.start >= end]
+    q: Quantity, stock: bool, periods: list[PeriodMention], carried: PeriodMention | None
+) -> tuple[str | None, str | None, bool]:
+    """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``."""
+    usable = [p for p in periods if p.period is not None or p.kind == "none"]
+    if stock:
+        days = [p for p in usable if p.period is not None and p.as_of]
+        if days:
+            usable = days
+    else:
+        usable = [p for p in usable if not (p.kind == "now")]
+    before = [p for p in usable if p.end <= q.start]
+    after = [p for p in usable if p.start >= q.end]
     chosen = before[-1] if before else after[0] if after else None
+    inferred: str | None = None
     if chosen is None:
         if carried is None or carried.period is None:
-            return None, False, False
-        return carried.period.iso, True, False
+            return None, None, False
+        chosen, inferred = carried, "context"
+    else:
+        inferred = "context" if chosen.inferred else None
     if chosen.period is None:
-        return None, False, True
-    return chosen.period.iso, chosen.inferred, True
+        return None, None, False
+    if chosen.published:
+        inferred = "published"
+    period = chosen.period
+    if chosen.as_of and not stock:
+        # "tính đến ngày 20/9, tổng vốn đăng ký cấp mới ... đạt": the year to that day.
+        period = Period(date(period.end.year, 1, 1), period.end)
+    return period.iso, inferred, chosen.as_of and stock
+
+
+def _rank_period(
+    at: int, end: int, periods: list[PeriodMention], carried: PeriodMention | None
+) -> str | None:
+    usable = [p for p in periods if p.kind != "now"]
+    before = [p for p in usable if p.end <= at]
+    after = [p for p in usable if p.start >= end]
+    chosen = before[-1] if before else after[0] if after else carried
+    return chosen.period.iso if chosen is not None and chosen.period is not None else None
 
 
 def _status(before: str) -> str | None:
+    before = _NOT_STATUS.sub(" ", before)
     estimate = [m.end() for m in _ESTIMATE.finditer(before)]
     target = [m.end() for m in _TARGET.finditer(before)]
     if not estimate and not target:
@@ -110,50 +203,147 @@ def _status(before: str) -> str | None:
 
 
 def _observation(
-    folded: str,
-    s: Span,
-    q: Quantity,
-    places: list[Place],
-    periods: list[PeriodMention],
-    carried: PeriodMention | None,
-    area: str | None,
-    part: Part,
+    folded: str, here: _Sentence, i: int, part: Part, last: DraftObservation | None
 ) -> DraftObservation:
-    measure, cued = measure_of(q, folded, s.start, s.end)
+    s, q, qs = here.span, here.quantities[i], here.quantities
+    lo = qs[i - 1].end if i > 0 else s.start
+    hi = qs[i + 1].start if i + 1 < len(qs) else s.end
+    before, after = folded[lo : q.start], folded[q.end : hi]
+    head = folded[s.start : q.start]
+    comparison = comparison_of(q, head[-40:], folded[q.end : s.end])
+    stock_cue = bool(STOCK_CUES.search(head) or STOCK_CUES.search(after[:40]))
+    dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
+    own = any(p.period is not None for p in here.periods)
+    stock = stock_cue or (dated and not _FLOW_CUES.search(head))
+    stock = stock or (here.stock_context and not own and not _FLOW_CUES.search(head))
+    domestic = investor_side(head, after)
+    clause_after = re.split(r"[;,(:]\s|\s[-\u2013]\s", after, maxsplit=1)[0]
+    foreign = any(p.kind == "country" and p.code != "VN" for p in here.places)
+    window = Window(before, clause_after, head, domestic, stock, foreign)
+    measure, cued = measure_of(q, window)
+    if q.unit in {"USD", "VND"} and i > 0 and last is not None and last.at == qs[i - 1].start:
+        # "cấp mới 185 dự án với tổng vốn đăng ký 3,1 tỷ USD": the capital of those projects.
+        linked = _CAPITAL_OF_COUNT.get(last.measure)
+        if linked and not has_component(before) and len(before) < 60:
+            measure, cued = linked, True
+    if comparison.code != "level" and measure not in GROWTH_MEASURES:
+        measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
+    elif measure in GROWTH_MEASURES:
+        comparison = Comparison("level")
     subjects = [
         p
-        for p in places
+        for p in here.places
         if (p.kind in {"province", "reference"} or p.code == "VN") and not p.scope_only
     ]
-    before = [p for p in subjects if p.end <= q.start]
-    after = [p for p in subjects if p.start >= q.end]
-    chosen = before[-1] if before else after[0] if after else None
-    if after and _OWNER_AFTER.fullmatch(folded[q.end : after[0].start]):
-        chosen = after[0]  # "mức 6,5% của cả nước"
-    period, inferred, here = _period(q.start, q.end, periods, carried)
-    counterpart = None
-    if measure in _WITH_COUNTERPART:
-        foreign = [p for p in places if p.kind == "country" and p.code != "VN"]
-        if foreign:
-            counterpart = min(foreign, key=lambda p: abs(p.start - q.start)).code
-    confidence = 0.95 - (0 if cued else 0.25) - (0 if chosen else 0.15) - (0.1 if inferred else 0)
-    confidence -= 0.1 if q.word_numeral else 0
+    before_places = [p for p in subjects if p.end <= q.start]
+    after_places = [p for p in subjects if p.start >= q.end]
+    chosen = before_places[-1] if before_places else after_places[0] if after_places else None
+    if after_places and _OWNER_AFTER.fullmatch(folded[q.end : after_places[0].start]):
+        chosen = after_places[0]  # "mức 6,5% của cả nước"
+    area = chosen.code if chosen else (here.area or "VN")
+    if here.merged and area in MERGERS:
+        area = area_key(area, MERGER_DATE)
+    is_stock = stock and comparison.code == "level"
+    period, inferred, _ = _period(q, is_stock, here.periods, here.carried)
+    base = Base()
+    if comparison.code in {"change", "growth", "multiplier"}:
+        base = base_of(folded[s.start : s.end], q.start - s.start, period)
+    counterpart = _counterpart(folded, here, i, measure, comparison.code, last)
+    share_of = None
+    if comparison.code == "share":
+        share_of = _share_of(folded, here, q, area)
+    confidence = 0.95 - (0 if cued else 0.25) - (0 if chosen else 0.15)
+    confidence -= (0.1 if inferred else 0) + (0.1 if q.word_numeral else 0)
+    value = q.value * comparison.sign
+    unit = q.unit
+    if comparison.code in {"growth", "share", "plan-percent", "plan-excess"}:
+        unit = "PERCENT"
+    status = None if comparison.code.startswith("plan") else _status(head.rsplit(";", 1)[-1])
     return DraftObservation(
         id="",
-        area=chosen.code if chosen else (area or "VN"),
+        area=area,
         measure=measure,
         period=period,
         figure=q.figure,
-        value=q.value,
-        unit=q.unit,
+        value=value,
+        unit=unit,
         quotes=(DraftQuote(s.text, s.start, s.end, part.source),),
         confidence=round(max(confidence, 0.1), 2),
         qualifier=q.qualifier,
-        status=_status(folded[s.start : q.start]),
-        period_inferred="context" if inferred or (period is not None and not here) else None,
+        status=status,
+        period_inferred=inferred,
         counterpart=counterpart,
         source=part.source,
+        comparison=comparison.code,
+        stock=is_stock and period is not None and len(period) == 10,
+        base=base.period,
+        base_area=base.area,
+        share_of=share_of,
+        value_max=q.value_max,
+        at=q.start,
     )
+
+
+def _compared(
+    q: Quantity,
+    code: str,
+    measure: str,
+    cued: bool,
+    after: str,
+    here: _Sentence,
+    i: int,
+    last: DraftObservation | None,
+) -> tuple[str, bool]:
+    """The measure a change, growth, share or multiplier is of: the level it follows."""
+    if code == "change" and q.unit == "NUM":
+        return measure, cued
+    if re.match(r"^\s*(?:ve|cua) (?:so )?(?:luong )?(?:du an|luot)", after):
+        want = "NUM"
+    elif re.match(r"^\s*(?:ve|cua) (?:so |tong )?von", after):
+        want = "money"
+    else:
+        want = None
+    if last is not None and last.quotes[0].start == here.span.start:
+        if want is None or (want == "NUM") == (last.unit == "NUM"):
+            return last.measure, True
+    if code == "change" or cued:
+        return measure, cued
+    if last is not None:
+        return last.measure, False
+    return measure, cued
+
+
+def _counterpart(
+    folded: str, here: _Sentence, i: int, measure: str, code: str, last: DraftObservation | None
+) -> str | None:
+    """The investor country of a figure: named between it and the figure before, or just after."""
+    if not (measure.startswith("fdi") or measure == "investmentCapitalAttracted"):
+        return None
+    q, qs = here.quantities[i], here.quantities
+    lo = qs[i - 1].end if i > 0 else here.span.start
+    foreign = [p for p in here.places if p.kind == "country" and p.code != "VN"]
+    near = [p for p in foreign if lo <= p.start < q.start]
+    if near:
+        return near[-1].code
+    after = [p for p in foreign if q.end <= p.start <= q.end + 40]
+    hi = qs[i + 1].start if i + 1 < len(qs) else here.span.end
+    if after and after[0].start < hi and re.search(r"\b(cua|tu)\b", folded[q.end : after[0].start]):
+        return after[0].code
+    if code != "level" and last is not None and last.quotes[0].start == here.span.start:
+        return last.counterpart
+    return None
+
+
+def _share_of(folded: str, here: _Sentence, q: Quantity, area: str) -> str | None:
+    """The area whose total a share is of, when it is named after the percent and is not ``area``."""
+    whole = [
+        p
+        for p in here.places
+        if q.end <= p.start <= q.end + 60 and (p.kind == "province" or p.code == "VN")
+    ]
+    if whole and whole[0].code != area:
+        return whole[0].code
+    return None
 
 
 def _rankings(
@@ -193,7 +383,7 @@ def _rankings(
         if foreign:
             indicator = "indicator-investor-capital"
         indicator = indicator or indicator_prev or "indicator-unknown"
-        period, _, _ = _period(r.start, r.end, periods, carried)
+        period = _rank_period(r.start, r.end, periods, carried)
         confidence = 0.9 - (0 if ahead else 0.15) - (0 if ranked else 0.15)
         confidence -= 0.3 if indicator == "indicator-unknown" else 0
         part.rankings.append(

@@ -74,6 +74,7 @@ def to_yaml(draft: Draft, text: str) -> str:
                 "language": draft.source.language,
                 "body_end": draft.source.body_end,
                 "about": list(draft.source.about),
+                "published": draft.source.published,
             }
         ),
         "teasers": [
