@@ -20,7 +20,7 @@ from fdigraph.extract.draft import (
 )
 from fdigraph.extract.layout import Layout, TeaserBlock
 from fdigraph.extract.periods import current_year, latest_date
-from fdigraph.extract.places import area_key
+from fdigraph.extract.places import MERGER_DATE, area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
 from fdigraph.figures import parse_iso_period
@@ -166,6 +166,8 @@ def _kebab(name: str) -> str:
 def _successor(fact: _Fact, as_of: date | None) -> _Fact:
     """The fact on the merged province of 2025 when its period (or the page) is after 1 July."""
     when = parse_iso_period(fact.period).end if fact.period else as_of
+    if as_of is not None and as_of < MERGER_DATE:
+        when = as_of  # a page from before the merger speaks of the provinces it knew
     if isinstance(fact, DraftRanking):
         return replace(fact, area=area_key(fact.area, when), scope=area_key(fact.scope, when))
     return replace(fact, area=area_key(fact.area, when))
@@ -187,7 +189,12 @@ def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
 
 def _lead_end(text: str, layout: Layout) -> int:
     """Where the headline and the sapo (the first paragraph after the title) end."""
-    paras = paragraphs(text, layout.body.start, layout.body.end)
+    furniture = {(f.start, f.end) for f in layout.furniture}
+    paras = [
+        p
+        for p in paragraphs(text, layout.body.start, layout.body.end)
+        if (p.start, p.end) not in furniture
+    ]
     if len(paras) > 1 and paras[0].text.strip() == layout.title:
         return paras[1].end
     return paras[0].end if paras else 0

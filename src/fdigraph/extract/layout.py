@@ -9,8 +9,8 @@ related links.
 
 from __future__ import annotations
 
-from collections import Counter
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise

@@ -17,11 +17,8 @@ from fdigraph.extract.quantities import Quantity
 # The capital component named near a money figure, most specific first.
 _COMPONENTS: tuple[tuple[str, str], ...] = (
     (
-        r"cap moi,? (?:dieu chinh|tang them|bo sung|dieu chinh von)(?:,| va) (?:gop von|gia tri gop von)",
-        "total",
-    ),
-    (
-        r"dang ky moi,? (?:dieu chinh|tang them)(?: von)?(?:,| va) (?:gop von|gia tri gop von)",
+        r"(?:cap moi|dang ky moi),? (?:von )?(?:dang ky )?(?:dieu chinh|tang them|bo sung)(?: von)?"
+        r"(?:,| va) (?:gia tri )?(?:gop von|von gop)(?:,? (?:mua co phan|mua phan von gop|mua phan von))*",
         "total",
     ),
     (
@@ -128,19 +125,26 @@ def investor_side(before: str, after: str) -> bool:
     return max(dom, default=-1) > max(foreign, default=-1)
 
 
+def _matches(cues: tuple[tuple[str, str], ...], text: str) -> list[tuple[int, int, str]]:
+    """Cue matches in ``text``; one inside a more specific (earlier) cue's match is dropped."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, name in cues:
+        for m in re.finditer(rf"\b(?:{pattern})\b", text):
+            if not any(a <= m.start() and m.end() <= b for a, b, _ in found):
+                found.append((m.start(), m.end(), name))
+    return found
+
+
 def _nearest(cues: tuple[tuple[str, str], ...], window: Window) -> tuple[str, int] | None:
     """The cue nearest the figure: (what it names, distance); a cue right after wins ties."""
     best: tuple[int, str] | None = None
-    for pattern, name in cues:
-        for m in re.finditer(rf"\b(?:{pattern})\b", window.after):
-            distance = m.start()
-            if best is None or distance < best[0]:
-                best = (distance, name)
-            break
-        for m in re.finditer(rf"\b(?:{pattern})\b", window.before):
-            distance = len(window.before) - m.end() + 1
-            if best is None or distance < best[0]:
-                best = (distance, name)
+    after = sorted(_matches(cues, window.after))
+    if after:
+        best = (after[0][0], after[0][2])
+    for _, end, name in _matches(cues, window.before):
+        distance = len(window.before) - end + 1
+        if best is None or distance < best[0]:
+            best = (distance, name)
     return None if best is None else (best[1], best[0])
 
 
@@ -159,6 +163,8 @@ def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
     if q.unit in {"USD", "VND"}:
         return _money(q, window)
     if q.unit == "HA":
+        if re.search(r"\bha\s*/\s*$", window.sentence):
+            return "industrialParkArea", True  # "đã cho thuê 525,51 ha/927,60 ha"
         found = _nearest(_HA, window) or _nearest(_HA, _whole(window))
         return (found[0], True) if found else ("landArea", False)
     if q.unit == "PERCENT":

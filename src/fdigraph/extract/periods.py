@@ -81,7 +81,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("years", re.compile(rf"\b{_YEAR}\s*[-\u2013]\s*{_YEAR}\b")),
     ("year", re.compile(rf"\bnam {_YEAR}\b")),
     ("this-year", re.compile(r"\b(trong nam|nam nay|ca nam)\b(?! \d)")),
-    ("now", re.compile(r"\b(den nay|tu truoc den nay|hien nay|hien co)\b|(^|, )hien\b")),
+    (
+        "now",
+        re.compile(
+            r"\b(den nay|tu truoc den nay|hien nay|hien co)\b"
+            r"|(?<!thuc )(?<!xuat )(?<!the )(?<!phat )(?<!bieu )(?<!trinh )(?<!tai )"
+            r"\bhien(?= \w|,)(?! (?:dai|thuc|tuong|truong|vat|dien|ke|than|hanh|hau|nhien|minh)\b)"
+        ),
+    ),
     ("none", re.compile(r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua)\b")),
 )
 # A period after these words is the base of a comparison, not the period of a figure.

@@ -159,7 +159,11 @@ def _change(before: str, after: str, unit_word: str) -> str | None:
             return None
         return "duration"
     if unit_word == "lần":
-        return "ratio" if re.search(r"\bgap\s+$", before) else None
+        return (
+            "ratio"
+            if re.search(r"\b(gap|tang|bang)\s+(hon\s+|gan\s+|khoang\s+)?$", before)
+            else None
+        )
     if re.search(r"\b(tang|tang truong)\s+(hon\s+|gan\s+|khoang\s+)?$", before):
         return "growth" if unit_word == "%" else ""
     if re.search(r"\bgiam\s+(hon\s+|gan\s+|khoang\s+)?$", before):

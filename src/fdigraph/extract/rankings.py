@@ -17,7 +17,10 @@ _ORD = rf"\d{{1,3}}|{'|'.join(sorted(_WORDS, key=len, reverse=True))}|nhat"
 _RANKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "equal",
-        re.compile(rf"\b(?:dung|xep|xep hang|lon|cao|nam) thu ({_ORD})(?:\s*/\s*(\d{{1,3}}))?\b"),
+        re.compile(
+            rf"\b(?:dung|xep|xep hang|lon|cao|nam|(?:o |len )?vi tri|hang) thu ({_ORD})"
+            rf"(?:\s*/\s*(\d{{1,3}}))?\b"
+        ),
     ),
     ("equal", re.compile(r"\bthu (\d{1,3})\s*/\s*(\d{1,3})\b")),
     ("equal", re.compile(r"\b(?:va|con) thu (\d{1,3})(?= ve )")),
@@ -33,7 +36,13 @@ _RANKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("first", re.compile(r"\b(?:nha dau tu|doi tac|thi truong) (?:nuoc ngoai )?lon nhat\b")),
-    ("first", re.compile(r"\bdan dau (?=voi )")),
+    (
+        "first",
+        re.compile(
+            r"(?<!dia phuong )(?<!tinh )(?<!nhom )\b(?:vi tri )?dan dau(?= voi | ve |\s*[,.;]| khi | trong | danh sach)"
+        ),
+    ),
+    ("first", re.compile(r"\bvi tri (?:so 1|so mot|dau tien)\b")),
     ("at-most", re.compile(r"\b(?:top|trong nhom|nhom) (\d{1,3})\b")),
 )
 _OUT_OF = re.compile(r"^\s*(?:trong (?:so|tong so)|tren) (\d{1,3})\b")

@@ -26,7 +26,8 @@ from fdigraph.extract.measures import (
 from fdigraph.extract.periods import PeriodMention, current_year, find_periods
 from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
-from fdigraph.extract.rankings import RankMention, find_ranks, indicator_of
+from fdigraph.extract.ranked import Where, rank_facts
+from fdigraph.extract.rankings import find_ranks
 from fdigraph.extract.text import Span, sentences
 from fdigraph.figures import Period
 
@@ -42,11 +43,20 @@ _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 _NOT_STATUS = re.compile(
     r"\b(?:so )?ke hoach\s*(?:va|&|-|\u2013|\u2014)?\s*dau tu\b|\bkh\s*&\s*dt\b"
     r"|%\s*(?:so voi |cua )?(?:ke hoach|du toan|chi tieu|muc tieu)"
-    r"|\b(?:vuot|so voi|hoan thanh) (?:muc )?(?:ke hoach|du toan|chi tieu|muc tieu)"
+    r"|\b(?:vuot|so voi) (?:muc )?(?:ke hoach|du toan|chi tieu|muc tieu)"
 )
 _MERGED = re.compile(r"\(moi\)|\bsau (?:khi )?(?:sap nhap|hop nhat)\b")
 _COUNTERPART = {"share", "level", "growth", "change", "multiplier"}
 _OWNER_AFTER = re.compile(r"\s*(?:cua|tai)\s+$")
+# What parks are is dated by its own sentence only, never by the period of a flow before.
+_PARKS = {
+    "industrialParkCount",
+    "industrialClusterCount",
+    "industrialParkArea",
+    "industrialLandLeasedArea",
+    "industrialParkOccupancyRate",
+}
+_INVESTMENT = re.compile(r"fdi|ddi|investment")
 # Figures the model has no measure for: not proposed.
 _NO_MEASURE = {"population"}
 _CAPITAL_OF_COUNT = {
@@ -85,17 +95,21 @@ class _Sentence:
     area: str | None
     merged: bool
     stock_context: bool = False  # the period carried over is a stock's as-of day
+    carried_here: bool = True  # the period carried over is from this paragraph
 
 
 def read_part(
     text: str, folded: str, part: Part, year: int | None, published: date | None = None
 ) -> Part:
     """Fill ``part`` with the observations and rankings of its sentences."""
+    carried: PeriodMention | None = None
+    stock_context = False
     for block in part.blocks:
         area = part.topic
-        carried: PeriodMention | None = None
-        stock_context = False
+        carried_here = False
         last: DraftObservation | None = None
+        if part.teaser:
+            carried, stock_context = None, False
         if part.teaser:
             year = current_year(" ".join(span.text for span in block)) or year
             found = [
@@ -114,9 +128,17 @@ def read_part(
             quantities = find_quantities(text, sentence.start, sentence.end)
             merged = bool(_MERGED.search(folded, sentence.start, sentence.end))
             here = _Sentence(
-                sentence, places, periods, quantities, carried, area, merged, stock_context
+                sentence,
+                places,
+                periods,
+                quantities,
+                carried,
+                area,
+                merged,
+                stock_context,
+                carried_here or part.teaser,
             )
-            for i, q in enumerate(quantities):
+            for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
                 if obs.measure in _NO_MEASURE:
                     continue
@@ -124,10 +146,24 @@ def read_part(
                 if obs.comparison == "level":
                     last = obs
             ranks = find_ranks(folded, sentence.start, sentence.end)
-            _rankings(folded, sentence, ranks, places, periods, carried, area, part)
-            real = [p for p in periods if p.period is not None and not p.published]
+            where = Where(
+                places,
+                [p for p in periods if p.kind != "now"],
+                carried,
+                area,
+                carried_here or part.teaser,
+            )
+            part.rankings.extend(rank_facts(folded, sentence, ranks, where, part.source))
+            # A target year ("phấn đấu đến năm 2030") is never carried to the next sentence.
+            real = [
+                p
+                for p in periods
+                if p.period is not None
+                and not p.published
+                and (year is None or p.period.begin.year <= year)
+            ]
             if not part.teaser and real:
-                carried = real[-1]
+                carried, carried_here = real[-1], True
                 stock_context = carried.as_of and bool(
                     STOCK_CUES.search(folded, sentence.start, sentence.end)
                 )
@@ -155,13 +191,15 @@ def _period(
     q: Quantity, stock: bool, periods: list[PeriodMention], carried: PeriodMention | None
 ) -> tuple[str | None, str | None, bool]:
     """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``."""
-    usable = [p for p in periods if p.period is not None or p.kind == "none"]
+    usable = [p for p in periods if p.period is not None or p.kind in {"none", "now"}]
     if stock:
         days = [p for p in usable if p.period is not None and p.as_of]
         if days:
             usable = days
     else:
-        usable = [p for p in usable if not (p.kind == "now")]
+        if any(p.kind == "now" for p in usable) and not any(p.kind != "now" for p in usable):
+            return None, None, False  # "hiện sử dụng 380.000 lao động": no span to give it
+        usable = [p for p in usable if p.kind != "now"]
     before = [p for p in usable if p.end <= q.start]
     after = [p for p in usable if p.start >= q.end]
     chosen = before[-1] if before else after[0] if after else None
@@ -181,16 +219,6 @@ def _period(
         # "tính đến ngày 20/9, tổng vốn đăng ký cấp mới ... đạt": the year to that day.
         period = Period(date(period.end.year, 1, 1), period.end)
     return period.iso, inferred, chosen.as_of and stock
-
-
-def _rank_period(
-    at: int, end: int, periods: list[PeriodMention], carried: PeriodMention | None
-) -> str | None:
-    usable = [p for p in periods if p.kind != "now"]
-    before = [p for p in usable if p.end <= at]
-    after = [p for p in usable if p.start >= end]
-    chosen = before[-1] if before else after[0] if after else carried
-    return chosen.period.iso if chosen is not None and chosen.period is not None else None
 
 
 def _status(before: str) -> str | None:
@@ -216,7 +244,10 @@ def _observation(
     own = any(p.period is not None for p in here.periods)
     stock = stock_cue or (dated and not _FLOW_CUES.search(head))
     stock = stock or (here.stock_context and not own and not _FLOW_CUES.search(head))
-    domestic = investor_side(head, after)
+    subject = _subject_after(folded, here)
+    if subject is not None and subject.start > q.start:
+        stock = True  # "Với 357 dự án, tổng vốn 5,98 tỷ USD, hiện Nhật Bản đứng thứ 2"
+    domestic = "fdi" not in q.noun and investor_side(head, after)
     clause_after = re.split(r"[;,(:]\s|\s[-\u2013]\s", after, maxsplit=1)[0]
     foreign = any(p.kind == "country" and p.code != "VN" for p in here.places)
     window = Window(before, clause_after, head, domestic, stock, foreign)
@@ -243,8 +274,12 @@ def _observation(
     area = chosen.code if chosen else (here.area or "VN")
     if here.merged and area in MERGERS:
         area = area_key(area, MERGER_DATE)
+    stock = stock or measure in _PARKS
     is_stock = stock and comparison.code == "level"
-    period, inferred, _ = _period(q, is_stock, here.periods, here.carried)
+    carried = None if measure in _PARKS else here.carried
+    if not here.carried_here and not _INVESTMENT.match(measure):
+        carried = None  # only investment figures take a period from an earlier paragraph
+    period, inferred, _ = _period(q, is_stock, here.periods, carried)
     base = Base()
     if comparison.code in {"change", "growth", "multiplier"}:
         base = base_of(folded[s.start : s.end], q.start - s.start, period)
@@ -303,9 +338,13 @@ def _compared(
         want = "money"
     else:
         want = None
-    if last is not None and last.quotes[0].start == here.span.start:
-        if want is None or (want == "NUM") == (last.unit == "NUM"):
-            return last.measure, True
+    same_sentence = last is not None and last.quotes[0].start == here.span.start
+    if (
+        last is not None
+        and same_sentence
+        and (want is None or (want == "NUM") == (last.unit == "NUM"))
+    ):
+        return last.measure, True
     if code == "change" or cued:
         return measure, cued
     if last is not None:
@@ -321,6 +360,9 @@ def _counterpart(
         return None
     q, qs = here.quantities[i], here.quantities
     lo = qs[i - 1].end if i > 0 else here.span.start
+    subject = _subject_after(folded, here)
+    if subject is not None and subject.start > q.start:
+        return subject.code
     foreign = [p for p in here.places if p.kind == "country" and p.code != "VN"]
     near = [p for p in foreign if lo <= p.start < q.start]
     if near:
@@ -334,6 +376,13 @@ def _counterpart(
     return None
 
 
+def _subject_after(folded: str, here: _Sentence) -> Place | None:
+    """The investor country a sentence opening with "Với ..." is about, named after its figures."""
+    if not re.match(r"\s*voi\s", folded[here.span.start : here.span.start + 6]):
+        return None
+    return next((p for p in here.places if p.kind == "country" and p.code != "VN"), None)
+
+
 def _share_of(folded: str, here: _Sentence, q: Quantity, area: str) -> str | None:
     """The area whose total a share is of, when it is named after the percent and is not ``area``."""
     whole = [
@@ -344,61 +393,3 @@ def _share_of(folded: str, here: _Sentence, q: Quantity, area: str) -> str | Non
     if whole and whole[0].code != area:
         return whole[0].code
     return None
-
-
-def _rankings(
-    folded: str,
-    s: Span,
-    ranks: list[RankMention],
-    places: list[Place],
-    periods: list[PeriodMention],
-    carried: PeriodMention | None,
-    area: str | None,
-    part: Part,
-) -> None:
-    scope_prev: str | None = None
-    indicator_prev: str | None = None
-    scopes: list[Place] = []
-    for i, r in enumerate(ranks):
-        stop = ranks[i + 1].start if i + 1 < len(ranks) else s.end
-        ahead = [
-            p
-            for p in places
-            if r.end <= p.start < stop and p.kind in {"province", "region", "country"}
-        ]
-        ahead = [p for p in ahead if p.kind != "country" or p.code == "VN"]
-        ranked = [
-            p
-            for p in places
-            if p.end <= r.start and p not in scopes and p.code != "VN" and p.kind != "region"
-        ]
-        foreign = bool(ranked) and ranked[-1].kind == "country"
-        # An investor country ranks among the investors of the place the text is about.
-        scope = ahead[0].code if ahead else scope_prev or (area if foreign and area else "VN")
-        scopes.extend(ahead[:1])
-        who = ranked[-1].code if ranked else area
-        if who is None or who == scope:
-            continue
-        indicator = indicator_of(folded, (s.start, r.start), (r.end, stop))
-        if foreign:
-            indicator = "indicator-investor-capital"
-        indicator = indicator or indicator_prev or "indicator-unknown"
-        period = _rank_period(r.start, r.end, periods, carried)
-        confidence = 0.9 - (0 if ahead else 0.15) - (0 if ranked else 0.15)
-        confidence -= 0.3 if indicator == "indicator-unknown" else 0
-        part.rankings.append(
-            DraftRanking(
-                id="",
-                area=who,
-                indicator=indicator,
-                scope=scope,
-                rank=r.rank,
-                quotes=(DraftQuote(s.text, s.start, s.end, part.source),),
-                confidence=round(max(confidence, 0.1), 2),
-                period=period,
-                comparator=r.comparator,
-                out_of=r.out_of,
-                source=part.source,
-            )
-        )
-        scope_prev, indicator_prev = scope, indicator

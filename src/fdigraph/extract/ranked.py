@@ -1,0 +1,177 @@
+"""Who ranks where: the place a rank phrase is about, its scope, indicator and period.
+
+A rank phrase ranks the place just before it ("Bắc Giang đứng thứ 7 cả nước") or, with
+"là", the place after it ("đứng thứ hai là TP.HCM"). A ranking list goes on from the last
+rank: "Hà Nội dẫn đầu với X, tiếp theo là Hải Phòng với Y, Bình Dương ..." ranks Hải
+Phòng second and Bình Dương third, on the same indicator and in the same scope.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from fdigraph.extract.draft import DraftQuote, DraftRanking
+from fdigraph.extract.periods import PeriodMention
+from fdigraph.extract.places import Place
+from fdigraph.extract.rankings import RankMention, indicator_of
+from fdigraph.extract.text import Span
+
+_NEXT = re.compile(
+    r"\b(tiep theo (?:la|do la)|tiep den la|tiep do la|tiep sau la|theo sau la|ke den la"
+    r"|xep sau la|sau do la|tiep theo|tiep den)\b"
+)
+# "đứng thứ 2 cả nước, chỉ sau Hà Nội": the place named is one rank ahead.
+_BEHIND = re.compile(r",\s*(?:chi )?(?:xep |dung )?sau\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?")
+_NAMED_AFTER = re.compile(r"^\s*(?:la|thuoc ve|goi ten)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
+
+
+@dataclass(frozen=True)
+class Where:
+    """The places and periods of a sentence, the period carried over, the area it is about."""
+
+    places: list[Place]
+    periods: list[PeriodMention]
+    carried: PeriodMention | None
+    area: str | None
+    carried_here: bool = True  # the carried period is from the same paragraph
+
+
+def who_place_kind(place: Place | None) -> str:
+    return place.kind if place is not None else "province"
+
+
+def _period(at: int, end: int, where: Where, indicator: str) -> str | None:
+    before = [p for p in where.periods if p.end <= at]
+    after = [p for p in where.periods if p.start >= end]
+    # Only investment rankings take a period from an earlier paragraph.
+    investment = indicator in {"indicator-fdi-attraction", "indicator-investor-capital"}
+    carried = where.carried if where.carried_here or investment else None
+    chosen = before[-1] if before else after[0] if after else carried
+    return chosen.period.iso if chosen is not None and chosen.period is not None else None
+
+
+def rank_facts(
+    folded: str, s: Span, ranks: list[RankMention], where: Where, source: str | None
+) -> list[DraftRanking]:
+    """The rankings a sentence states, list continuations included."""
+    out: list[DraftRanking] = []
+    scope_prev: str | None = None
+    indicator_prev: str | None = None
+    scopes: list[Place] = []
+    taken: set[int] = set()
+    places = where.places
+    for i, r in enumerate(ranks):
+        stop = ranks[i + 1].start if i + 1 < len(ranks) else s.end
+        ahead = [
+            p
+            for p in places
+            if r.end <= p.start < stop and p.kind in {"province", "region", "country"}
+        ]
+        named = next(
+            (p for p in ahead if p.code != "VN" and _NAMED_AFTER.match(folded[r.end : p.start])),
+            None,
+        )
+        # The field of a rank is the nation or a region named just after it, never a
+        # province of the list that follows ("dẫn đầu với X, tiếp theo là Hải Phòng").
+        scope_places = [
+            p
+            for p in ahead
+            if p is not named and (p.kind == "region" or p.code == "VN") and p.start - r.end < 40
+        ]
+        ranked = [
+            p
+            for p in places
+            if p.end <= r.start
+            and p not in scopes
+            and p.code != "VN"
+            and p.kind != "region"
+            and p.start not in taken
+        ]
+        who_place = named or (ranked[-1] if ranked else None)
+        foreign = who_place is not None and who_place.kind == "country"
+        # An investor country ranks among the investors of the place the text is about.
+        scope = (
+            scope_places[0].code
+            if scope_places and (named is None or scope_places[0].start < named.start)
+            else scope_prev or (where.area if foreign and where.area else "VN")
+        )
+        scopes.extend(scope_places[:1])
+        who = who_place.code if who_place else where.area
+        if who is None or who == scope:
+            continue
+        if who_place is not None:
+            taken.add(who_place.start)
+        indicator = indicator_of(folded, (s.start, r.start), (r.end, stop))
+        if foreign:
+            indicator = "indicator-investor-capital"
+        if indicator is None and re.search(r"\busd\b", folded[r.end : stop]):
+            indicator = "indicator-fdi-attraction"
+        indicator = indicator or indicator_prev or "indicator-unknown"
+        period = _period(r.start, r.end, where, indicator)
+        confidence = 0.9 - (0 if scope_places else 0.15) - (0 if who_place else 0.15)
+        confidence -= 0.3 if indicator == "indicator-unknown" else 0
+        fact = DraftRanking(
+            id="",
+            area=who,
+            indicator=indicator,
+            scope=scope,
+            rank=r.rank,
+            quotes=(DraftQuote(s.text, s.start, s.end, source),),
+            confidence=round(max(confidence, 0.1), 2),
+            period=period,
+            comparator=r.comparator,
+            out_of=r.out_of,
+            source=source,
+        )
+        out.append(fact)
+        out.extend(_continued(folded, fact, r.end, stop, places, taken, foreign))
+        ahead_of = _BEHIND.search(folded, r.end, stop)
+        leader = [p for p in places if ahead_of and p.start == ahead_of.end()]
+        if ahead_of and leader and fact.rank > 1 and leader[0].kind == who_place_kind(who_place):
+            taken.add(leader[0].start)
+            out.append(replace(fact, area=leader[0].code, rank=fact.rank - 1))
+        scope_prev, indicator_prev = scope, indicator
+    return out
+
+
+def _continued(
+    folded: str,
+    first: DraftRanking,
+    start: int,
+    stop: int,
+    places: list[Place],
+    taken: set[int],
+    foreign: bool,
+) -> list[DraftRanking]:
+    """The places a list names after "tiếp theo là", ranked one after another."""
+    if first.comparator != "equal":
+        return []
+    cue = _NEXT.search(folded, start, stop)
+    if cue is None:
+        return []
+    kind = "country" if foreign else "province"
+    listed = [
+        p
+        for p in places
+        if cue.end() <= p.start < stop and p.kind == kind and p.code not in {"VN", first.scope}
+    ]
+    out = []
+    for n, place in enumerate(listed, start=1):
+        if place.start in taken:
+            continue
+        taken.add(place.start)
+        out.append(
+            DraftRanking(
+                id="",
+                area=place.code,
+                indicator=first.indicator,
+                scope=first.scope,
+                rank=first.rank + n,
+                quotes=first.quotes,
+                confidence=round(max(first.confidence - 0.1, 0.1), 2),
+                period=first.period,
+                source=first.source,
+            )
+        )
+    return out

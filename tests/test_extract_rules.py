@@ -1,0 +1,362 @@
+"""The reader's rules, one by one, on small articles written for them (own words)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from fdigraph.extract import Draft, DraftObservation, extract
+
+DATE_LINE = "Thứ Hai, 11/11/2024 08:30 (GMT+7)"
+
+
+def _draft(*paragraphs: str, title: str = "Tin đầu tư") -> Draft:
+    return extract("\n\n".join([title, DATE_LINE, *paragraphs, "Minh Anh"]) + "\n", source_id="t")
+
+
+def _one(draft: Draft, figure: str) -> DraftObservation:
+    found = [o for o in draft.observations if o.figure == figure]
+    assert len(found) == 1, [(o.figure, o.measure) for o in draft.observations]
+    return found[0]
+
+
+COMPONENTS = (
+    "10 tháng năm 2024, tổng vốn đầu tư nước ngoài đăng ký cấp mới, điều chỉnh và góp vốn mua"
+    " cổ phần của tỉnh Thái Nguyên đạt 1,05 tỷ USD. Trong đó, có 25 dự án cấp mới với tổng vốn"
+    " đăng ký 620 triệu USD; 18 lượt dự án điều chỉnh vốn, tăng thêm 400 triệu USD; 40 lượt góp"
+    " vốn, mua cổ phần với tổng giá trị 30 triệu USD, trong đó 12 lượt làm tăng vốn điều lệ với"
+    " giá trị 10 triệu USD và 28 lượt mua lại cổ phần không làm tăng vốn điều lệ với giá trị 20"
+    " triệu USD. Vốn thực hiện ước đạt 650 triệu USD. Tổng vốn cấp mới và tăng thêm đạt 1,02 tỷ"
+    " USD."
+)
+
+
+@pytest.mark.parametrize(
+    ("figure", "measure"),
+    [
+        ("1,05 tỷ USD", "fdiRegisteredCapital"),
+        ("25 dự án", "fdiNewProjectCount"),
+        ("620 triệu USD", "fdiNewCapital"),
+        ("18 lượt dự án", "fdiAdjustmentCount"),
+        ("400 triệu USD", "fdiAdjustedCapital"),
+        ("40 lượt", "fdiContributionCount"),
+        ("30 triệu USD", "fdiContributionCapital"),
+        ("12 lượt", "fdiCharterContributionCount"),
+        ("10 triệu USD", "fdiCharterContributionCapital"),
+        ("28 lượt", "fdiSharePurchaseCount"),
+        ("20 triệu USD", "fdiSharePurchaseCapital"),
+        ("650 triệu USD", "fdiRealisedCapital"),
+        ("1,02 tỷ USD", "fdiNewAndAdjustedCapital"),
+    ],
+)
+def test_components_of_registered_capital_and_their_counts(figure: str, measure: str) -> None:
+    fact = _one(_draft(COMPONENTS), figure)
+    assert (fact.measure, fact.area, fact.period) == (measure, "VN-69", "2024-01/2024-10")
+
+
+def test_realised_capital_is_an_estimate_when_estimated() -> None:
+    assert _one(_draft(COMPONENTS), "650 triệu USD").status == "estimate"
+
+
+def test_stocks_as_of_a_day_and_as_of_the_publication_date() -> None:
+    draft = _draft(
+        "Lũy kế đến hết tháng 10/2024, tỉnh Thái Nguyên có 210 dự án FDI còn hiệu lực với tổng"
+        " vốn đăng ký 11,2 tỷ USD.",
+        "Đến nay, tỉnh có 6 KCN và 32 CCN; hiện có 250 dự án FDI còn hiệu lực.",
+    )
+    projects, capital = _one(draft, "210 dự án FDI"), _one(draft, "11,2 tỷ USD")
+    assert (projects.measure, projects.period, projects.stock) == (
+        "fdiValidProjectCount",
+        "2024-10-31",
+        True,
+    )
+    assert (capital.measure, capital.period, capital.stock) == (
+        "fdiRegisteredCapital",
+        "2024-10-31",
+        True,
+    )
+    parks, clusters = _one(draft, "6 KCN"), _one(draft, "32 CCN")
+    assert (parks.measure, clusters.measure) == ("industrialParkCount", "industrialClusterCount")
+    now = _one(draft, "250 dự án FDI")
+    assert (now.period, now.period_inferred, now.measure) == (
+        "2024-11-11",
+        "published",
+        "fdiValidProjectCount",
+    )
+
+
+def test_domestic_investment_is_never_fdi() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Long An cấp mới 48 dự án trong nước với tổng vốn 12.500 tỷ đồng và 30 dự"
+        " án FDI với tổng vốn 300 triệu USD."
+    )
+    assert _one(draft, "48 dự án").measure == "ddiNewProjectCount"
+    assert _one(draft, "12.500 tỷ đồng").measure == "ddiNewCapital"
+    assert _one(draft, "30 dự án FDI").measure == "fdiNewProjectCount"
+    assert _one(draft, "300 triệu USD").measure == "fdiNewCapital"
+
+
+def test_ddi_abbreviation() -> None:
+    draft = _draft("Năm 2024, tỉnh Long An thu hút DDI 25.000 tỷ đồng.")
+    assert _one(draft, "25.000 tỷ đồng").measure == "ddiRegisteredCapital"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "comparison", "value", "base"),
+    [
+        (
+            "Năm 2024, tỉnh Bắc Ninh thu hút 4,7 tỷ USD vốn FDI, tăng 30% so với cùng kỳ.",
+            "30%",
+            "growth",
+            "30",
+            "2023",
+        ),
+        (
+            "8 tháng đầu năm 2024, vốn FDI của tỉnh Bắc Ninh đạt 2 tỷ USD, giảm 4,2% so với cùng kỳ.",
+            "4,2%",
+            "growth",
+            "-4.2",
+            "2023-01/2023-08",
+        ),
+        (
+            "Năm 2024, tỉnh Bắc Ninh cấp mới 120 dự án FDI, tăng 79 dự án so với năm 2023.",
+            "79 dự án",
+            "change",
+            "79",
+            "2023",
+        ),
+        (
+            "Năm 2024, vốn đầu tư trong nước của tỉnh Bắc Ninh đạt 20.000 tỷ đồng, giảm 71.337 tỷ"
+            " đồng so với năm 2023.",
+            "71.337 tỷ đồng",
+            "change",
+            "-71337000000000",
+            "2023",
+        ),
+        (
+            "Năm 2024, tỉnh Bắc Ninh thu hút 4,7 tỷ USD vốn FDI, gấp 5,4 lần so với năm 2023.",
+            "5,4 lần",
+            "multiplier",
+            "5.4",
+            "2023",
+        ),
+    ],
+)
+def test_changes_growth_and_multipliers_with_their_base(
+    sentence: str, figure: str, comparison: str, value: str, base: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.comparison, fact.value, fact.base) == (comparison, Decimal(value), base)
+
+
+def test_a_multiplier_nearly_reached() -> None:
+    fact = _one(
+        _draft("Quý I/2025, tỉnh Bắc Ninh thu hút 1,9 tỷ USD vốn FDI, gấp gần 2,1 lần cùng kỳ."),
+        "2,1 lần",
+    )
+    assert (fact.qualifier, fact.comparison, fact.base) == (
+        "nearly",
+        "multiplier",
+        "2024-01/2024-03",
+    )
+
+
+def test_shares_are_not_growth_and_carry_the_investor_country() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, tỉnh Đồng Nai thu hút 1,3 tỷ USD vốn FDI. Nhật Bản dẫn đầu với 420"
+        " triệu USD, chiếm 32% tổng vốn."
+    )
+    level, share = _one(draft, "420 triệu USD"), _one(draft, "32%")
+    assert (level.counterpart, level.measure) == ("JP", "fdiRegisteredCapital")
+    assert (share.comparison, share.counterpart, share.measure, share.unit) == (
+        "share",
+        "JP",
+        "fdiRegisteredCapital",
+        "PERCENT",
+    )
+
+
+def test_a_share_of_the_nation() -> None:
+    draft = _draft(
+        "Quý I/2025, tỉnh Bắc Ninh thu hút 1,9 tỷ USD vốn FDI, chiếm 17,3% tổng vốn đầu tư cả nước."
+    )
+    fact = _one(draft, "17,3%")
+    assert (fact.area, fact.share_of, fact.comparison) == ("VN-56", "VN", "share")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "comparison", "measure"),
+    [
+        (
+            "10 tháng năm 2024, tỉnh Hà Tĩnh thu ngân sách 15.320 tỷ đồng, đạt 19% kế hoạch.",
+            "19%",
+            "plan-percent",
+            "stateBudgetRevenue",
+        ),
+        (
+            "10 tháng năm 2024, thu ngân sách của tỉnh Hà Tĩnh đạt 15.320 tỷ đồng, bằng 105,2% dự toán.",
+            "105,2%",
+            "plan-percent",
+            "stateBudgetRevenue",
+        ),
+        (
+            "Năm 2024, tỉnh Hà Tĩnh thu hút 900 triệu USD vốn FDI, vượt 50% kế hoạch năm.",
+            "50%",
+            "plan-excess",
+            "fdiRegisteredCapital",
+        ),
+    ],
+)
+def test_percent_of_a_plan(sentence: str, figure: str, comparison: str, measure: str) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.comparison, fact.measure, fact.status) == (comparison, measure, None)
+
+
+def test_the_planning_department_is_a_source_not_a_target() -> None:
+    draft = _draft(
+        "Theo Sở Kế hoạch và Đầu tư, năm 2024 tỉnh Hà Tĩnh thu hút 900 triệu USD vốn FDI."
+    )
+    assert _one(draft, "900 triệu USD").status is None
+    target = _draft("Kế hoạch năm 2025, tỉnh Hà Tĩnh phấn đấu thu hút 1 tỷ USD vốn FDI.")
+    assert _one(target, "1 tỷ USD").status == "target"
+
+
+def test_national_figures_in_a_provincial_article_go_to_vietnam() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Hà Nam thu hút 600 triệu USD vốn FDI. Cả nước thu hút 38,2 tỷ USD.",
+        "Theo Cục Đầu tư nước ngoài, 10 tháng năm 2024 tổng vốn đăng ký đạt 27,26 tỷ USD.",
+    )
+    assert _one(draft, "600 triệu USD").area == "VN-63"
+    assert _one(draft, "38,2 tỷ USD").area == "VN"
+    assert _one(draft, "27,26 tỷ USD").area == "VN"
+
+
+def test_ranking_lists_give_a_rank_and_a_figure_for_each_place() -> None:
+    draft = _draft(
+        "Năm 2023, Hà Nội dẫn đầu cả nước với 2,9 tỷ USD, tiếp theo là Hải Phòng với 2,1 tỷ USD,"
+        " Bắc Ninh 1,9 tỷ USD."
+    )
+    ranks = {(r.area, r.rank, r.scope, r.period) for r in draft.rankings}
+    assert ranks == {
+        ("VN-HN", 1, "VN", "2023"),
+        ("VN-HP", 2, "VN", "2023"),
+        ("VN-56", 3, "VN", "2023"),
+    }
+    assert {o.area for o in draft.observations} == {"VN-HN", "VN-HP", "VN-56"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "area", "rank"),
+    [
+        ("Năm 2024, Bắc Ninh vươn lên vị trí thứ hai cả nước về thu hút FDI.", "VN-56", 2),
+        ("Năm 2024, đứng ở vị trí thứ hai về thu hút FDI là TP.HCM.", "VN-SG", 2),
+        ("Năm 2024, Bắc Ninh đứng thứ 2 cả nước về thu hút FDI, chỉ sau Hà Nội.", "VN-HN", 1),
+    ],
+)
+def test_ranks_in_words(sentence: str, area: str, rank: int) -> None:
+    ranks = {(r.area, r.rank) for r in _draft(sentence).rankings}
+    assert (area, rank) in ranks
+
+
+def test_ranges_and_pairs_of_areas() -> None:
+    draft = _draft(
+        "Năm 2025, tỉnh Bắc Giang dự kiến thu hút 20-25 dự án FDI. Tỉnh hiện có 6 khu công"
+        " nghiệp, đã cho thuê 525,51 ha/927,60 ha."
+    )
+    projects = _one(draft, "20-25 dự án FDI")
+    assert (projects.qualifier, projects.value, projects.value_max) == (
+        "between",
+        Decimal(20),
+        Decimal(25),
+    )
+    assert _one(draft, "525,51 ha").measure == "industrialLandLeasedArea"
+    assert _one(draft, "927,60 ha").measure == "industrialParkArea"
+
+
+def test_ty_without_dong_in_a_dong_sentence() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Long An thu hút 25.000 tỷ đồng vốn trong nước, tăng 3.000 tỷ so với năm 2023."
+    )
+    fact = _one(draft, "3.000 tỷ")
+    assert (fact.unit, fact.value, fact.comparison) == ("VND", Decimal(3 * 10**12), "change")
+
+
+def test_the_same_value_twice_in_one_sentence_is_two_facts() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Long An có vốn cấp mới 100 triệu USD và vốn điều chỉnh 100 triệu USD."
+    )
+    found = sorted(o.measure for o in draft.observations if o.value == 10**8)
+    assert found == ["fdiAdjustedCapital", "fdiNewCapital"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("8 tháng đầu năm 2024, tỉnh Long An thu hút 1 tỷ USD vốn FDI.", "2024-01/2024-08"),
+        ("Năm 2024, trong tháng 2, tỉnh Long An thu hút 100 triệu USD vốn FDI.", "2024-02"),
+        ("Từ đầu năm tới tháng 6/2024, tỉnh Long An thu hút 1 tỷ USD vốn FDI.", "2024-01/2024-06"),
+        ("Từ năm 2021 đến nay, tỉnh Long An thu hút 4 tỷ USD vốn FDI.", "2021-01-01/2024-11-11"),
+        (
+            "Tính từ đầu năm đến ngày 20/9/2024, tỉnh Long An thu hút 1 tỷ USD vốn FDI.",
+            "2024-01-01/2024-09-20",
+        ),
+        ("Sáu tháng đầu năm 2024, tỉnh Long An thu hút 1 tỷ USD vốn FDI.", "2024-01/2024-06"),
+    ],
+)
+def test_periods_as_written(sentence: str, period: str) -> None:
+    assert _draft(sentence).observations[0].period == period
+
+
+def test_the_publication_date_line_is_read_and_is_not_the_title() -> None:
+    text = f"{DATE_LINE}\nTrang chủ > Kinh tế > Đầu tư\nLong An hút vốn FDI\n\nNăm 2024, tỉnh Long An thu hút 1 tỷ USD vốn FDI.\n"
+    draft = extract(text, source_id="t")
+    assert str(draft.source.published) == "2024-11-11"
+    assert draft.source.title == "Long An hút vốn FDI"
+
+
+def test_a_figure_repeated_by_the_sapo_is_one_fact_with_two_quotes() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, Đồng Nai thu hút 1,3 tỷ USD vốn FDI.",
+        "Theo Sở Kế hoạch và Đầu tư, 9 tháng năm 2024 tỉnh Đồng Nai thu hút 1,3 tỷ USD vốn FDI.",
+        title="Đồng Nai thu hút 1,3 tỷ USD vốn FDI",
+    )
+    (fact,) = [o for o in draft.observations if o.value == Decimal("1.3E9")]
+    assert len(fact.quotes) == 3 and fact.review is None
+
+
+def test_a_sapo_at_another_scale_than_the_body_is_flagged_not_kept() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, Đồng Nai thu hút 13 tỷ USD vốn FDI.",
+        "Theo Sở Kế hoạch và Đầu tư, 9 tháng năm 2024 tỉnh Đồng Nai thu hút 1,3 tỷ USD vốn FDI.",
+        title="Đồng Nai: vốn FDI tăng mạnh",
+    )
+    money = [o for o in draft.observations if o.unit == "USD"]
+    assert len(money) == 1 and money[0].value == Decimal("1.3E9")
+    assert money[0].review is not None and "13 tỷ USD" in money[0].review
+
+
+def test_after_the_merger_figures_go_to_the_successor() -> None:
+    text = (
+        "Bắc Ninh thu hút FDI\n\nThứ Tư, 15/10/2025 09:00\n\n9 tháng năm 2025, tỉnh Bắc Ninh"
+        " (mới) thu hút 3,2 tỷ USD vốn FDI. Năm 2024, tỉnh Bắc Giang thu hút 1,6 tỷ USD vốn FDI.\n"
+    )
+    draft = extract(text, source_id="t")
+    assert _one(draft, "3,2 tỷ USD").area == "bac-ninh-2025"
+    assert _one(draft, "1,6 tỷ USD").area == "VN-54"
+
+
+def test_a_body_paragraph_without_its_stop_is_not_split_into_teasers() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Bắc Giang thu hút 1,6 tỷ USD vốn FDI, trong khi Bắc Ninh thu hút 4,7 tỷ"
+        " USD, Hải Phòng thu hút 3 tỷ USD và Hà Nội thu hút 2,9 tỷ USD trong cùng giai đoạn"
+    )
+    assert draft.teasers == ()
+
+
+def test_a_photo_caption_is_no_teaser() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Bắc Giang thu hút 1,6 tỷ USD vốn FDI.",
+        "Khu công nghiệp Quang Châu của tỉnh Bắc Giang thu hút nhiều nhà đầu tư lớn (Ảnh: TTXVN)",
+    )
+    assert draft.teasers == ()
