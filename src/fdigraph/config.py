@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_ROWS", 10000, "Most result rows (or triples) one response carries."),
     Setting("MAX_QUERY_LENGTH", 65536, "Longest query text accepted, in characters."),
     Setting("MAX_NESTING", 64, "Deepest nesting of braces and brackets in a query."),
+    Setting("MAX_TRIPLE_PATTERNS", 64, "Most triple patterns in a query."),
+    Setting("MAX_EXPRESSION_LENGTH", 1000, "Most operators in one expression of a query."),
+    Setting("MAX_COLLECTION_LENGTH", 64, "Most members of one RDF collection in a query."),
     Setting("MAX_REQUEST_BYTES", 1048576, "Largest request body accepted (413 above)."),
     Setting("SERVICE_ALLOWLIST", "", "Space-separated endpoints SERVICE may call; empty: none."),
     Setting(

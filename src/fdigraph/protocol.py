@@ -20,7 +20,8 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header, parse_options_header
 
-from fdigraph import lexer
+from fdigraph import lexer, size
+from fdigraph.config import DEFAULTS
 from fdigraph.errors import (
     LimitExceeded,
     Location,
@@ -228,7 +229,14 @@ UPDATES = frozenset(
 
 
 def inspect_query(
-    query: str, *, max_length: int, max_nesting: int, allowlist: Sequence[str] = ()
+    query: str,
+    *,
+    max_length: int,
+    max_nesting: int,
+    allowlist: Sequence[str] = (),
+    max_patterns: int = DEFAULTS["MAX_TRIPLE_PATTERNS"],
+    max_operators: int = DEFAULTS["MAX_EXPRESSION_LENGTH"],
+    max_members: int = DEFAULTS["MAX_COLLECTION_LENGTH"],
 ) -> QueryShape:
     """Check a query's size, nesting, form and SERVICE calls before it is evaluated.
 
@@ -273,6 +281,13 @@ def inspect_query(
                 form = word
             elif word == "FROM":
                 from_clause = True
+    size.check(
+        query,
+        tokens,
+        max_patterns=max_patterns,
+        max_operators=max_operators,
+        max_members=max_members,
+    )
     services: tuple[str, ...] = ()
     if lexer.mentions_service(query):
         services = _check_services(query, tokens, allowlist)

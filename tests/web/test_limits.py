@@ -219,3 +219,41 @@ def test_health_says_what_was_checked(server: Served) -> None:
     checked = json.loads(body)["checked"]
     assert status == 200 and checked["method"] == "sha256" and checked["complete"] is True
     assert checked["files"] > 0 and checked["bytes"] > 0
+
+
+BIG = {
+    "MAX_TRIPLE_PATTERNS": "ASK { " + " . ".join(f"?s ?p{i} ?o{i}" for i in range(2000)) + " }",
+    "MAX_EXPRESSION_LENGTH": "ASK { ?s ?p ?o FILTER("
+    + "||".join(f"?o={i}" for i in range(5000))
+    + ") }",
+    "MAX_COLLECTION_LENGTH": "ASK { ?s ?p (" + " ".join(str(i) for i in range(5000)) + ") }",
+}
+PLUS = "SELECT (" + "+".join(["1"] * 20000) + " AS ?x) {}"
+
+
+def post(served: Served, query: str) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(
+        served.endpoint, data=query.encode(), headers={"Content-Type": "application/sparql-query"}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=15) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, dict(err.headers), err.read()
+
+
+@pytest.mark.parametrize(
+    ("query", "setting"),
+    [*((q, s) for s, q in BIG.items()), (PLUS, "MAX_EXPRESSION_LENGTH")],
+    ids=["patterns", "or-filter", "collection", "plus"],
+)
+def test_large_queries_are_refused_before_the_engine(
+    server: Served, query: str, setting: str
+) -> None:
+    assert len(query) < 65536  # under FDIGRAPH_MAX_QUERY_LENGTH: this limit is another
+    status, _, body = post(server, query)
+    assert status == 400, body
+    answer = json.loads(body)
+    assert answer["code"] == "limit_exceeded" and f"FDIGRAPH_{setting}" in answer["error"]
+    assert healthy(server)

@@ -48,6 +48,9 @@ def sparql() -> BaseResponse:
         max_length=settings["MAX_QUERY_LENGTH"],
         max_nesting=settings["MAX_NESTING"],
         allowlist=settings["SERVICE_ALLOWLIST"].split(),
+        max_patterns=settings["MAX_TRIPLE_PATTERNS"],
+        max_operators=settings["MAX_EXPRESSION_LENGTH"],
+        max_members=settings["MAX_COLLECTION_LENGTH"],
     )
     fmt = protocol.negotiate(request.headers.get("Accept"), shape.kind, op.format)
     base = endpoint_url(request.environ)
