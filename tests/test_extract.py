@@ -118,3 +118,25 @@ def test_cli_writes_yaml_to_stdout() -> None:
     doc = yaml.safe_load(result.output)
     assert doc["source"]["id"] == "x" and doc["source"]["author"] == "Đặng Hiền"
     assert {"confidence", "start", "end"} <= set(doc["observations"][0])
+
+
+def test_a_drafted_concept_reuses_a_known_one(article_draft: Draft) -> None:
+    from fdigraph.extract.writer import known_concepts, to_yaml
+
+    text = ARTICLE.read_text(encoding="utf-8")
+    known = known_concepts(ROOT / "data")
+    doc = yaml.safe_load(to_yaml(article_draft, text, known))
+    for concept in doc["concepts"]:
+        assert concept["label"] == known[concept["id"]]["label"]
+    # Only the case differs: the draft takes the known concept, under its own id.
+    renamed = {
+        "indicator-attraction": {
+            "id": "indicator-attraction",
+            "scheme": "indicators",
+            "label": {"vi": "THU HÚT VỐN FDI", "en": "FDI"},
+        }
+    }
+    doc = yaml.safe_load(to_yaml(article_draft, text, renamed))
+    ids = {c["id"] for c in doc["concepts"]}
+    assert "indicator-attraction" in ids and "indicator-fdi-attraction" not in ids
+    assert "indicator-fdi-attraction" not in {r["indicator"] for r in doc["rankings"]}

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
 
 from fdigraph.errors import FdigraphError
+
+
+def _known_concepts() -> dict[str, dict[str, Any]]:
+    """The concepts of the configured data directory's fact files (none when unconfigured)."""
+    from fdigraph import config
+    from fdigraph.extract.writer import known_concepts
+
+    try:
+        return known_concepts(config.resolve_path(config.load(), "DATA_DIR"))
+    except FdigraphError:
+        return {}
 
 
 def register(main: click.Group) -> None:
@@ -84,7 +96,7 @@ def extract_command(
         click.echo(result.report())
         if output is None:
             return
-    body = to_yaml(draft, text)
+    body = to_yaml(draft, text, _known_concepts())
     if output is None:
         click.echo(body, nl=False)
     else:

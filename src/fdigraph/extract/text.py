@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 
@@ -19,9 +20,20 @@ def fold_char(char: str) -> str:
     return base.lower() if len(base.lower()) == 1 else char
 
 
+_TABLE: dict[int, str] = {}
+
+
+@lru_cache(maxsize=32)
 def fold(text: str) -> str:
-    """Lowercase and strip Vietnamese diacritics, one character for one (offsets hold)."""
-    return "".join(fold_char(c) for c in text)
+    """Lowercase and strip Vietnamese diacritics, one character for one (offsets hold).
+
+    Readers fold the same page many times over, so results are cached and characters are
+    mapped through a table that grows with the characters seen.
+    """
+    for char in set(text):
+        if ord(char) not in _TABLE:
+            _TABLE[ord(char)] = fold_char(char)
+    return text.translate(_TABLE)
 
 
 def slug(text: str) -> str:

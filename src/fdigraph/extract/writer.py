@@ -7,7 +7,9 @@ another teaser than the fact's names its ``source``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -53,8 +55,40 @@ def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
 _Dumper.add_representer(Decimal, _decimal)
 
 
-def to_yaml(draft: Draft, text: str) -> str:
-    """The draft as YAML text in the fact-file format, plus ``confidence``/``start``/``end``."""
+def known_concepts(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The concepts the curated fact files of ``data_dir`` define, by id (unreadable files skipped)."""
+    known: dict[str, dict[str, Any]] = {}
+    for path in sorted((data_dir / "facts").glob("*.yaml")):
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        for node in doc.get("concepts") or [] if isinstance(doc, dict) else []:
+            if isinstance(node, dict) and isinstance(node.get("label"), dict) and "id" in node:
+                known.setdefault(str(node["id"]), node)
+    return known
+
+
+def _reuse(indicator: str, known: dict[str, dict[str, Any]]) -> tuple[str, dict[str, str]]:
+    """The concept a drafted indicator is: an existing one with its exact labels when the id
+    or the Vietnamese label (ignoring case) is already known, else the drafted one."""
+    vi, en = INDICATOR_LABELS[indicator]
+    if indicator in known:
+        return indicator, dict(known[indicator]["label"])
+    for key, node in known.items():
+        label = str(node["label"].get("vi", ""))
+        if node.get("scheme") == "indicators" and label.casefold() == vi.casefold():
+            return key, dict(node["label"])
+    return indicator, {"vi": vi, "en": en}
+
+
+def to_yaml(draft: Draft, text: str, known: dict[str, dict[str, Any]] | None = None) -> str:
+    """The draft as YAML text in the fact-file format, plus ``confidence``/``start``/``end``.
+
+    Indicator concepts already defined by curated files (``known``) keep their id and
+    labels, so that a draft never gives one concept a second label.
+    """
+    reused = {i: _reuse(i, known or {}) for i in {r.indicator for r in draft.rankings}}
     regions = {
         t.id: (
             text.find(t.headline, 0 if t.section == "related-link" else _body_end(draft, text)),
@@ -63,7 +97,9 @@ def to_yaml(draft: Draft, text: str) -> str:
         for t in draft.teasers
     }
     regions[""] = (0, _body_end(draft, text))
-    indicators = sorted({r.indicator for r in draft.rankings})
+    concepts = sorted(
+        {reused[r.indicator][0]: reused[r.indicator][1] for r in draft.rankings}.items()
+    )
     doc: dict[str, Any] = {
         "source": _drop_none(
             {
@@ -89,16 +125,12 @@ def to_yaml(draft: Draft, text: str) -> str:
             )
             for t in draft.teasers
         ],
-        "concepts": [
-            {
-                "id": i,
-                "scheme": "indicators",
-                "label": {"vi": INDICATOR_LABELS[i][0], "en": INDICATOR_LABELS[i][1]},
-            }
-            for i in indicators
-        ],
+        "concepts": [{"id": i, "scheme": "indicators", "label": label} for i, label in concepts],
         "observations": [_observation(o, text, regions) for o in draft.observations],
-        "rankings": [_ranking(r, text, regions) for r in draft.rankings],
+        "rankings": [
+            _ranking(replace(r, indicator=reused[r.indicator][0]), text, regions)
+            for r in draft.rankings
+        ],
     }
     return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
