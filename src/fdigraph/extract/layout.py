@@ -245,7 +245,10 @@ def _topic(text: str, body: Span) -> str | None:
     counts = Counter(
         p.code for p in find_places(text, body.start, body.end) if p.kind == "province"
     )
-    title_places = [p.code for p in find_places(text, 0, text.find("\n")) if p.kind == "province"]
+    in_title = find_places(text, body.start, text.find("\n", body.start))
+    title_places = [p.code for p in in_title if p.kind == "province"]
+    if not title_places and any(p.code == "VN" for p in in_title):
+        return None  # a national article: figures without a place are Vietnam's
     for code in title_places:
         counts[code] += 3
     return counts.most_common(1)[0][0] if counts else None

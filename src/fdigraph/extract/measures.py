@@ -209,6 +209,8 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
     near = window.sentence + " " + window.after
     if _FOREIGN.search(near) or window.foreign:
         return "fdiRegisteredCapital", True
+    if re.search(r"\b(von (?:dau tu )?dang ky|dang ky dau tu)\b", window.before[-40:]):
+        return "fdiRegisteredCapital", True  # registered investment: licences, in USD
     if re.search(r"\bvon dau tu\b", window.before[-40:] + " " + window.after[:40]):
         return "investmentCapitalAttracted", True
     if q.unit == "USD":

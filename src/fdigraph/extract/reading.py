@@ -96,6 +96,7 @@ class _Sentence:
     merged: bool
     stock_context: bool = False  # the period carried over is a stock's as-of day
     carried_here: bool = True  # the period carried over is from this paragraph
+    levels: list[DraftObservation] = field(default_factory=list)  # read so far, levels only
 
 
 def read_part(
@@ -145,6 +146,7 @@ def read_part(
                 part.observations.append(obs)
                 if obs.comparison == "level":
                     last = obs
+                    here.levels.append(obs)
             ranks = find_ranks(folded, sentence.start, sentence.end)
             where = Where(
                 places,
@@ -242,7 +244,8 @@ def _observation(
     stock_cue = bool(STOCK_CUES.search(head) or STOCK_CUES.search(after[:40]))
     dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
     own = any(p.period is not None for p in here.periods)
-    stock = stock_cue or (dated and not _FLOW_CUES.search(head))
+    now = any(p.kind == "now" and not p.start > q.start for p in here.periods)
+    stock = stock_cue or ((dated or now) and not _FLOW_CUES.search(head))
     stock = stock or (here.stock_context and not own and not _FLOW_CUES.search(head))
     subject = _subject_after(folded, here)
     if subject is not None and subject.start > q.start:
@@ -338,13 +341,10 @@ def _compared(
         want = "money"
     else:
         want = None
-    same_sentence = last is not None and last.quotes[0].start == here.span.start
-    if (
-        last is not None
-        and same_sentence
-        and (want is None or (want == "NUM") == (last.unit == "NUM"))
-    ):
-        return last.measure, True
+    # The level it follows in the sentence, of the kind "về số vốn" / "về số dự án" asks for.
+    for level in reversed(here.levels):
+        if want is None or (want == "NUM") == (level.unit == "NUM"):
+            return level.measure, True
     if code == "change" or cued:
         return measure, cued
     if last is not None:
