@@ -360,3 +360,18 @@ def test_a_photo_caption_is_no_teaser() -> None:
         "Khu công nghiệp Quang Châu của tỉnh Bắc Giang thu hút nhiều nhà đầu tư lớn (Ảnh: TTXVN)",
     )
     assert draft.teasers == ()
+
+
+def test_a_flag_for_review_is_a_comment_above_the_fact() -> None:
+    from fdigraph.extract.writer import to_yaml
+
+    paragraphs = [
+        "9 tháng năm 2024, Đồng Nai thu hút 13 tỷ USD vốn FDI.",
+        "Theo Sở Kế hoạch và Đầu tư, 9 tháng năm 2024 tỉnh Đồng Nai thu hút 1,3 tỷ USD vốn FDI.",
+    ]
+    text = "\n\n".join(["Đồng Nai: vốn FDI tăng mạnh", DATE_LINE, *paragraphs, "Minh Anh"]) + "\n"
+    body = to_yaml(extract(text, source_id="t"), text)
+    lines = body.split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("# REVIEW:"))
+    assert "13 tỷ USD" in lines[at] and lines[at + 1].startswith("- id: ")
+    assert "review" not in body.replace("# REVIEW", "")

@@ -132,7 +132,23 @@ def to_yaml(draft: Draft, text: str, known: dict[str, dict[str, Any]] | None = N
             for r in draft.rankings
         ],
     }
-    return yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    return _review_comments(body, {o.id: o.review for o in draft.observations if o.review})
+
+
+def _review_comments(body: str, notes: dict[str, str]) -> str:
+    """A "# REVIEW: ..." comment line above each fact a reviewer must look at.
+
+    A comment, not a field: the loader never sees it, and deleting it is the review.
+    """
+    if not notes:
+        return body
+    out = []
+    for line in body.split("\n"):
+        if line.startswith("- id: ") and line[6:] in notes:
+            out.append(f"# REVIEW: {' '.join(notes[line[6:]].split())}")
+        out.append(line)
+    return "\n".join(out)
 
 
 def _body_end(draft: Draft, text: str) -> int:
@@ -189,7 +205,6 @@ def _observation(
             "unit": o.unit,
             "qualifier": None if o.qualifier == "exact" else o.qualifier,
             "status": o.status,
-            "review": o.review,
             "source": o.source,
             "quotes": _quotes(o, text, regions),
             "confidence": o.confidence,
