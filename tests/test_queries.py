@@ -2,7 +2,8 @@
 
 Expected rows live in ``tests/golden/queries/<name>.json``, one entry per parameter
 case below. Regenerate them with ``FDIGRAPH_UPDATE_GOLDEN=1 pytest tests/test_queries.py``
-and read the diff: each value must be what the article says.
+and read the diff: each value must be what the article says. Regenerated files detect a
+change, not correctness; test_headline_answers keeps the hand-checked answers apart.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def test_query_prints_json_when_piped_and_other_formats_when_asked(
                                "-p", "relation=welcomesSector", "-p", "relation=supportsSector"])  # fmt: skip
     assert csv.output.count("\n") == 3
     graph = runner.invoke(main, ["query", "area-profile", "--store", store, "-p", "area=VN-57"])
-    assert graph.output.startswith("@prefix") and "fdi:fdiProjectCount 357" in graph.output
+    assert graph.output.startswith("@prefix") and "fdi:fdiValidProjectCount 357" in graph.output
 
 
 def test_query_runs_a_file(runner: CliRunner, built: BuildResult, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ def value_of(ask: Any, area: str, measure: str, period: str | None = None) -> li
 
 
 def test_fdi_first_eight_months_2024(ask: Any) -> None:
-    assert value_of(ask, "area:VN-54", "fdiCapitalAttracted", "2024-01/2024-08") == [
+    assert value_of(ask, "area:VN-54", "fdiRegisteredCapital", "2024-01/2024-08") == [
         Decimal(1600000000)
     ]
 
@@ -35,7 +35,7 @@ def test_seven_month_figure_is_a_different_fact_from_its_teaser(ask: Any) -> Non
 
 def test_the_fact_stated_twice_is_one_fact_with_two_quotes(ask: Any) -> None:
     rows = ask("""SELECT (COUNT(DISTINCT ?o) AS ?facts) (COUNT(DISTINCT ?q) AS ?quotes) WHERE {
-        ?o fdi:fdiCapitalAttracted ?v ; fdi:hasQuote ?q }""")
+        ?o fdi:refArea area:VN-54 ; fdi:fdiRegisteredCapital ?v ; fdi:hasQuote ?q }""")
     assert rows == [("1", "2")]
 
 
@@ -69,7 +69,7 @@ def rank(
     flt = (
         f'?r fdi:refPeriod/fdi:iso8601 "{period}" .'
         if period
-        else "FILTER NOT EXISTS { ?r fdi:refPeriod ?p }"
+        else "?r fdi:refPeriod fdi:NotStated ."
     )
     rows = ask(f"""SELECT ?rank ?cmp WHERE {{
         ?r fdi:refArea area:VN-54 ; fdi:rankedIndicator concept:{indicator} ; fdi:rankingScope {scope} ;
@@ -193,14 +193,14 @@ def test_land_cleared_in_2023(ask: Any) -> None:
 
 def test_japan_projects_in_binh_duong(ask: Any) -> None:
     rows = ask("""SELECT ?v ?teaser WHERE { ?o fdi:refArea area:VN-57 ; fdi:counterpartArea area:JP ;
-        fdi:fdiProjectCount ?v ; prov:wasDerivedFrom ?teaser }""")
+        fdi:fdiValidProjectCount ?v ; fdi:flowStock fdi:Position ; prov:wasDerivedFrom ?teaser }""")
     assert [Decimal(rows[0][0])] == [Decimal(357)] and len(rows) == 1
     assert "/teaser/" in rows[0][1]
 
 
 def test_japan_capital_is_nearly(ask: Any) -> None:
     rows = ask(
-        "SELECT ?v ?q WHERE { ?o fdi:counterpartArea area:JP ; fdi:fdiCapitalRegistered ?v ; fdi:valueQualifier ?q }"
+        "SELECT ?v ?q WHERE { ?o fdi:counterpartArea area:JP ; fdi:fdiRegisteredCapital ?v ; fdi:valueQualifier ?q }"
     )
     assert [(Decimal(v), q.rsplit("#")[1]) for v, q in rows] == [(Decimal("5980000000"), "Nearly")]
 
@@ -258,7 +258,7 @@ def test_merger_is_history_not_a_rename(ask: Any) -> None:
         """SELECT ?act WHERE { ?c fdi:predecessor area:VN-54 ; fdi:legalBasis/rdfs:label ?act FILTER(LANG(?act) = "vi") }"""
     )
     assert basis == [("Nghị quyết 202/2025/QH15",)]
-    assert ask("ASK { ?o fdi:refArea area:VN-54 ; fdi:fdiCapitalAttracted ?v }") == [(True,)]
+    assert ask("ASK { ?o fdi:refArea area:VN-54 ; fdi:fdiRegisteredCapital ?v }") == [(True,)]
 
 
 def test_reference_facts_carry_their_own_source(ask: Any) -> None:

@@ -89,7 +89,7 @@ def test_duplicate_fact_is_refused(project: Path) -> None:
     text = (project / FACTS).read_text(encoding="utf-8")
     dup = """  - id: bg-fdi-2024-8m-again
     area: VN-54
-    measure: fdiCapitalAttracted
+    measure: fdiRegisteredCapital
     period: 2024-01/2024-08
     figure: "1,6 tỷ USD"
     unit: USD

@@ -59,8 +59,8 @@ def _shift_quote(g: Graph) -> None:
 
 
 def _extra_value(g: Graph) -> None:
-    g.remove((OBS, FDI.fdiCapitalAttracted, None))
-    g.add((OBS, FDI.fdiCapitalAttracted, Literal("1.6e9", datatype=XSD.double)))
+    g.remove((OBS, FDI.fdiRegisteredCapital, None))
+    g.add((OBS, FDI.fdiRegisteredCapital, Literal("1.6e9", datatype=XSD.double)))
 
 
 def _drop_english(g: Graph, s: URIRef) -> None:

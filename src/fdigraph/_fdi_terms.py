@@ -12,26 +12,45 @@ class FDI(DefinedNamespace):
     Approximately: URIRef
     Area: URIRef
     AtLeast: URIRef
+    Between: URIRef
+    CapitalComponentScheme: URIRef
+    Change: URIRef
     Code: URIRef
+    ComparisonScheme: URIRef
+    CountedUnitScheme: URIRef
     Country: URIRef
     Criterion: URIRef
     Event: URIRef
     Exact: URIRef
+    Flow: URIRef
+    FlowStockScheme: URIRef
     Goal: URIRef
+    Growth: URIRef
     Indicator: URIRef
+    InferredFromContext: URIRef
+    InferredFromPublication: URIRef
     InfrastructureProject: URIRef
+    InvestmentOriginScheme: URIRef
     InvestmentPillar: URIRef
     LegalAct: URIRef
+    Level: URIRef
     Locality: URIRef
     MoreThan: URIRef
     Motto: URIRef
     MottoPart: URIRef
+    Multiplier: URIRef
     Municipality: URIRef
     Nearly: URIRef
+    NotApplicable: URIRef
+    NotStated: URIRef
     Observation: URIRef
     Period: URIRef
+    PeriodBasisScheme: URIRef
+    PlanExcess: URIRef
+    PlanPercent: URIRef
     PolicyInstrument: URIRef
     PolicyStatement: URIRef
+    Position: URIRef
     Province: URIRef
     Quote: URIRef
     RankAtMost: URIRef
@@ -40,31 +59,119 @@ class FDI(DefinedNamespace):
     RankingObservation: URIRef
     Region: URIRef
     Sector: URIRef
+    Share: URIRef
+    SpecialValueScheme: URIRef
     StatusScheme: URIRef
     Target: URIRef
     TeaserSnippet: URIRef
     TopicScheme: URIRef
+    Total: URIRef
     UpTo: URIRef
     ValueQualifierScheme: URIRef
     aboutArea: URIRef
     adopted: URIRef
     asWritten: URIRef
     attractsSector: URIRef
+    baseArea: URIRef
+    basePeriod: URIRef
+    capitalComponent: URIRef
     certifiedLabourRate: URIRef
+    comparison: URIRef
+    componentAdjusted: URIRef
+    componentAsWritten: URIRef
+    componentBaseArea: URIRef
+    componentBasePeriod: URIRef
+    componentCharterContribution: URIRef
+    componentComparison: URIRef
+    componentContribution: URIRef
     componentCounterpart: URIRef
+    componentFlowStock: URIRef
+    componentMeasureCertifiedLabourRate: URIRef
+    componentMeasureDdiAdjustedCapital: URIRef
+    componentMeasureDdiAdjustmentCount: URIRef
+    componentMeasureDdiNewCapital: URIRef
+    componentMeasureDdiNewProjectCount: URIRef
+    componentMeasureDdiRegisteredCapital: URIRef
+    componentMeasureDdiValidProjectCount: URIRef
+    componentMeasureDeclineRate: URIRef
+    componentMeasureDigitalSignatureAdoptionRate: URIRef
+    componentMeasureDuration: URIRef
+    componentMeasureEnterpriseCount: URIRef
+    componentMeasureExportValue: URIRef
+    componentMeasureFdiAdjustedCapital: URIRef
+    componentMeasureFdiAdjustmentCount: URIRef
+    componentMeasureFdiAverageProjectCapital: URIRef
+    componentMeasureFdiCapitalAttracted: URIRef
+    componentMeasureFdiCapitalRegistered: URIRef
+    componentMeasureFdiCharterContributionCapital: URIRef
+    componentMeasureFdiCharterContributionCount: URIRef
+    componentMeasureFdiContributionCapital: URIRef
+    componentMeasureFdiContributionCount: URIRef
+    componentMeasureFdiNewAndAdjustedCapital: URIRef
+    componentMeasureFdiNewCapital: URIRef
+    componentMeasureFdiNewProjectCount: URIRef
+    componentMeasureFdiProjectCount: URIRef
+    componentMeasureFdiRealisedCapital: URIRef
+    componentMeasureFdiRegisteredCapital: URIRef
+    componentMeasureFdiSharePurchaseCapital: URIRef
+    componentMeasureFdiSharePurchaseCount: URIRef
+    componentMeasureFdiValidProjectCount: URIRef
+    componentMeasureFeaturedProductCount: URIRef
+    componentMeasureGrdpGrowth: URIRef
+    componentMeasureGrowthRate: URIRef
+    componentMeasureGrowthRatio: URIRef
+    componentMeasureIndustrialClusterCount: URIRef
+    componentMeasureIndustrialLandCleared: URIRef
+    componentMeasureIndustrialLandLeasedArea: URIRef
+    componentMeasureIndustrialParkArea: URIRef
+    componentMeasureIndustrialParkCount: URIRef
+    componentMeasureIndustrialParkOccupancyRate: URIRef
+    componentMeasureIndustrialProductionIndexGrowth: URIRef
+    componentMeasureInternationalVisitorArrivals: URIRef
+    componentMeasureInvestmentCapitalAttracted: URIRef
+    componentMeasureInvestorCountryCount: URIRef
+    componentMeasureJobCount: URIRef
+    componentMeasureLandArea: URIRef
+    componentMeasureOtherLandCleared: URIRef
+    componentMeasureProgrammeImplementationDuration: URIRef
+    componentMeasureProjectCount: URIRef
+    componentMeasurePublicInvestmentDisbursed: URIRef
+    componentMeasureRoadLength: URIRef
+    componentMeasureStateBudgetRevenue: URIRef
+    componentMeasureTrainedLabourRate: URIRef
     componentMeasureType: URIRef
+    componentMeasureVisitorArrivals: URIRef
+    componentNew: URIRef
+    componentNewAndAdjusted: URIRef
+    componentPeriodBasis: URIRef
+    componentPeriodInferred: URIRef
     componentQualifier: URIRef
     componentRank: URIRef
     componentRankComparator: URIRef
     componentRankOutOf: URIRef
     componentRankedIndicator: URIRef
     componentRankingScope: URIRef
+    componentRealised: URIRef
     componentRefArea: URIRef
     componentRefPeriod: URIRef
+    componentSector: URIRef
+    componentShareOf: URIRef
+    componentSharePurchase: URIRef
     componentStatus: URIRef
+    componentTotal: URIRef
     componentUnit: URIRef
+    componentUpperBound: URIRef
+    countedEvents: URIRef
+    countedProjects: URIRef
     counterpartArea: URIRef
+    counts: URIRef
     criteriaCount: URIRef
+    ddiAdjustedCapital: URIRef
+    ddiAdjustmentCount: URIRef
+    ddiNewCapital: URIRef
+    ddiNewProjectCount: URIRef
+    ddiRegisteredCapital: URIRef
+    ddiValidProjectCount: URIRef
     declineRate: URIRef
     developsProject: URIRef
     digitalSignatureAdoptionRate: URIRef
@@ -74,10 +181,26 @@ class FDI(DefinedNamespace):
     effective: URIRef
     enterpriseCount: URIRef
     exportValue: URIRef
+    fdiAdjustedCapital: URIRef
+    fdiAdjustmentCount: URIRef
+    fdiAverageProjectCapital: URIRef
     fdiCapitalAttracted: URIRef
     fdiCapitalRegistered: URIRef
+    fdiCharterContributionCapital: URIRef
+    fdiCharterContributionCount: URIRef
+    fdiContributionCapital: URIRef
+    fdiContributionCount: URIRef
+    fdiNewAndAdjustedCapital: URIRef
+    fdiNewCapital: URIRef
+    fdiNewProjectCount: URIRef
     fdiProjectCount: URIRef
+    fdiRealisedCapital: URIRef
+    fdiRegisteredCapital: URIRef
+    fdiSharePurchaseCapital: URIRef
+    fdiSharePurchaseCount: URIRef
+    fdiValidProjectCount: URIRef
     featuredProductCount: URIRef
+    flowStock: URIRef
     fundedBy: URIRef
     grdpGrowth: URIRef
     growthRate: URIRef
@@ -85,19 +208,27 @@ class FDI(DefinedNamespace):
     hasInvestmentMotto: URIRef
     hasInvestmentPillar: URIRef
     hasQuote: URIRef
+    industrialClusterCount: URIRef
     industrialLandCleared: URIRef
+    industrialLandLeasedArea: URIRef
+    industrialParkArea: URIRef
     industrialParkCount: URIRef
     industrialParkOccupancyRate: URIRef
     industrialProductionIndexGrowth: URIRef
     internationalVisitorArrivals: URIRef
     investmentCapitalAttracted: URIRef
+    investmentOrigin: URIRef
     investorCountryCount: URIRef
     iso8601: URIRef
     isoCode: URIRef
     jobCount: URIRef
     landArea: URIRef
     legalBasis: URIRef
+    originDomestic: URIRef
+    originForeign: URIRef
+    originUnstated: URIRef
     otherLandCleared: URIRef
+    periodBasis: URIRef
     periodInferred: URIRef
     predecessor: URIRef
     prioritisesSector: URIRef
@@ -113,7 +244,10 @@ class FDI(DefinedNamespace):
     refArea: URIRef
     refPeriod: URIRef
     relation: URIRef
+    roadLength: URIRef
     searchLabel: URIRef
+    sector: URIRef
+    shareOf: URIRef
     stateBudgetRevenue: URIRef
     statedObject: URIRef
     successor: URIRef
@@ -124,14 +258,17 @@ class FDI(DefinedNamespace):
     topic: URIRef
     topicAgriculture: URIRef
     topicDigitalGovernment: URIRef
+    topicDomesticInvestment: URIRef
     topicFDI: URIRef
     topicIndustry: URIRef
+    topicInfrastructure: URIRef
     topicInvestment: URIRef
     topicLabour: URIRef
     topicLand: URIRef
     topicPublicFinance: URIRef
     topicTourism: URIRef
     trainedLabourRate: URIRef
+    upperBound: URIRef
     usesPolicyInstrument: URIRef
     validFrom: URIRef
     validUntil: URIRef

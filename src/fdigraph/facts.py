@@ -12,43 +12,104 @@ from decimal import Decimal
 
 from fdigraph.figures import Period
 
-UNITS = ("USD", "VND", "HA", "PERCENT", "NUM", "YR")
-QUALIFIERS = ("exact", "more-than", "nearly", "approximately", "at-least", "up-to")
+UNITS = ("USD", "VND", "HA", "PERCENT", "NUM", "YR", "KM")
+QUALIFIERS = ("exact", "more-than", "nearly", "approximately", "at-least", "up-to", "between")
 STATUSES = ("estimate", "target")
 COMPARATORS = ("equal", "at-most")
+COMPARISONS = ("level", "change", "growth", "multiplier", "share", "plan-percent", "plan-excess")
+# What each comparison is measured in; None: the unit of the measure itself.
+COMPARISON_UNITS: dict[str, str | None] = {
+    "level": None,
+    "change": None,
+    "growth": "PERCENT",
+    "multiplier": "NUM",
+    "share": "PERCENT",
+    "plan-percent": "PERCENT",
+    "plan-excess": "PERCENT",
+}
+BASED = ("change", "growth", "multiplier")  # comparisons against a base period or area
+SIGNED = ("change", "growth")  # comparisons whose value may be negative
+PERIOD_BASES = ("context", "published")
 SCHEMES = ("pillars", "motto", "sectors", "instruments", "indicators", "goals")
 SECTIONS = ("latest", "same-topic", "related-link")
-MEASURES = (
-    "fdiCapitalAttracted",
-    "investmentCapitalAttracted",
-    "fdiCapitalRegistered",
-    "fdiProjectCount",
+
+_MONEY = ("USD", "VND")
+# Measure key -> the units a level of it may have. The ontology defines each key.
+MEASURE_UNITS: dict[str, tuple[str, ...]] = {
+    "fdiRegisteredCapital": _MONEY,
+    "fdiNewCapital": _MONEY,
+    "fdiAdjustedCapital": _MONEY,
+    "fdiNewAndAdjustedCapital": _MONEY,
+    "fdiContributionCapital": _MONEY,
+    "fdiCharterContributionCapital": _MONEY,
+    "fdiSharePurchaseCapital": _MONEY,
+    "fdiRealisedCapital": _MONEY,
+    "fdiAverageProjectCapital": _MONEY,
+    "fdiNewProjectCount": ("NUM",),
+    "fdiAdjustmentCount": ("NUM",),
+    "fdiContributionCount": ("NUM",),
+    "fdiCharterContributionCount": ("NUM",),
+    "fdiSharePurchaseCount": ("NUM",),
+    "fdiValidProjectCount": ("NUM",),
+    "investorCountryCount": ("NUM",),
+    "ddiRegisteredCapital": _MONEY,
+    "ddiNewCapital": _MONEY,
+    "ddiAdjustedCapital": _MONEY,
+    "ddiNewProjectCount": ("NUM",),
+    "ddiAdjustmentCount": ("NUM",),
+    "ddiValidProjectCount": ("NUM",),
+    "investmentCapitalAttracted": _MONEY,
+    "industrialParkCount": ("NUM",),
+    "industrialClusterCount": ("NUM",),
+    "industrialParkArea": ("HA",),
+    "industrialLandLeasedArea": ("HA",),
+    "industrialParkOccupancyRate": ("PERCENT",),
+    "industrialLandCleared": ("HA",),
+    "otherLandCleared": ("HA",),
+    "digitalSignatureAdoptionRate": ("PERCENT",),
+    "trainedLabourRate": ("PERCENT",),
+    "certifiedLabourRate": ("PERCENT",),
+    "stateBudgetRevenue": _MONEY,
+    "industrialProductionIndexGrowth": ("PERCENT",),
+    "visitorArrivals": ("NUM",),
+    "internationalVisitorArrivals": ("NUM",),
+    "featuredProductCount": ("NUM",),
+    "programmeImplementationDuration": ("YR",),
+    "exportValue": _MONEY,
+    "landArea": ("HA",),
+    "enterpriseCount": ("NUM",),
+    "jobCount": ("NUM",),
+    "publicInvestmentDisbursed": _MONEY,
+    "grdpGrowth": ("PERCENT",),
+    "duration": ("YR",),
+    "roadLength": ("KM",),
+}
+# Old measure keys, still read (drafts of older readers use them), and what replaces each.
+DEPRECATED: dict[str, tuple[str, ...]] = {
+    "fdiCapitalAttracted": ("fdiRegisteredCapital",),
+    "fdiCapitalRegistered": ("fdiRegisteredCapital",),
+    "fdiProjectCount": ("fdiValidProjectCount",),
+    "growthRate": (),
+    "declineRate": (),
+    "growthRatio": (),
+    "projectCount": ("fdiNewProjectCount", "fdiValidProjectCount"),
+}
+MEASURES = (*MEASURE_UNITS, *DEPRECATED)
+# Measures of investment flows and positions; other measures are neither (flow/stock _Z).
+FLOW_STOCK_MEASURES = frozenset(
+    k
+    for k in MEASURE_UNITS
+    if k.startswith(
+        ("fdi", "ddi", "investment", "industrialPark", "industrialCluster", "industrialLand")
+    )
+) | {
     "investorCountryCount",
-    "industrialLandCleared",
-    "otherLandCleared",
-    "digitalSignatureAdoptionRate",
-    "trainedLabourRate",
-    "certifiedLabourRate",
-    "stateBudgetRevenue",
-    "industrialProductionIndexGrowth",
-    "visitorArrivals",
-    "internationalVisitorArrivals",
-    "featuredProductCount",
-    "programmeImplementationDuration",
     "exportValue",
-    "growthRate",
-    "declineRate",
-    "growthRatio",
-    "landArea",
-    "enterpriseCount",
-    "projectCount",
-    "jobCount",
-    "industrialParkCount",
-    "industrialParkOccupancyRate",
+    "stateBudgetRevenue",
     "publicInvestmentDisbursed",
-    "grdpGrowth",
-    "duration",
-)
+    "enterpriseCount",
+    "jobCount",
+}
 RELATIONS = (
     "hasInvestmentPillar",
     "hasInvestmentMotto",
@@ -102,6 +163,7 @@ class Article:
     language: str
     about: tuple[str, ...]
     body_end: int
+    published: date | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +202,14 @@ class Observation:
     status: str | None = None
     period_inferred: bool = False
     counterpart: str | None = None
+    comparison: str = "level"
+    stock: bool = False
+    period_basis: str | None = None  # context | published, when period_inferred
+    base: Period | None = None
+    base_area: str | None = None
+    share_of: str | None = None
+    sector: str | None = None
+    value_max: Decimal | None = None
 
 
 @dataclass(frozen=True)

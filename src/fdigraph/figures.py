@@ -53,6 +53,10 @@ UNITS: dict[str, str] = {
     "người": "NUM",
     "lần": "NUM",
     "lượt dự án": "NUM",
+    "lượt": "NUM",
+    "kcn": "NUM",
+    "ccn": "NUM",
+    "km": "KM",
 }
 
 WORD_NUMBERS: dict[str, int] = {
@@ -118,6 +122,56 @@ def parse_amount(text: str) -> Amount:
     return Amount(normalise(value), UNITS[unit_word.lower()])
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a fact file writes it: an amount, an upper bound for a range, a sign word.
+
+    ``sign`` is -1 for a decrease word written with the figure ("giảm 4,2%"), +1 for an
+    increase ("tăng 79 dự án"), 0 when the figure carries none.
+    """
+
+    amount: Amount
+    upper: Decimal | None = None
+    sign: int = 0
+
+
+_SIGN_WORDS = (("giảm", -1), ("tăng", 1), ("-", -1), ("−", -1), ("+", 1))
+_DOUBLING: dict[str, Decimal] = {
+    "đôi": Decimal(2),
+    "ba": Decimal(3),
+    "bốn": Decimal(4),
+    "năm": Decimal(5),
+    "rưỡi": Decimal("1.5"),
+}
+_RANGE = re.compile(r"^(?P<low>[\d.,]+)\s*[-–]\s*(?P<rest>[\d.,]+.*)$")
+
+
+def parse_figure(text: str) -> Figure:
+    """Read a figure with what may surround it: 'giảm 4,2%', '20-25 dự án', 'gấp đôi', '5,4 lần'.
+
+    A range's scale and unit apply to both bounds ("20-25 triệu USD"); "gấp đôi" is 2.
+    """
+    phrase = " ".join(text.split())
+    sign = 0
+    for word, value in _SIGN_WORDS:
+        if phrase.lower().startswith(word):
+            sign, phrase = value, phrase[len(word) :].strip()
+            break
+    if phrase.lower().startswith("gấp "):
+        rest = phrase[4:].strip()
+        if rest.lower() in _DOUBLING:
+            return Figure(Amount(_DOUBLING[rest.lower()], "NUM"), None, sign)
+        phrase = rest if rest.lower().endswith("lần") else f"{rest} lần"
+    if match := _RANGE.match(phrase):
+        upper = parse_amount(match["rest"])
+        ratio = upper.value / parse_number(match["rest"].split()[0])
+        low = normalise(parse_number(match["low"]) * ratio)
+        if low >= upper.value:
+            raise FigureError(f"a range runs from the lower to the higher bound: {text!r}")
+        return Figure(Amount(low, upper.unit), upper.value, sign)
+    return Figure(parse_amount(phrase), None, sign)
+
+
 def normalise(value: Decimal) -> Decimal:
     """Drop a needless fractional part and exponent: 1600000000.0 -> 1600000000."""
     if value == value.to_integral_value():
@@ -145,8 +199,24 @@ _SCALE_NAMES = {
     "en": ((10**12, "trillion"), (10**9, "billion"), (10**6, "million")),
 }
 _UNIT_SYMBOLS = {
-    "vi": {"USD": "USD", "VND": "đồng", "HA": "ha", "PERCENT": "%", "NUM": "", "YR": "năm"},
-    "en": {"USD": "USD", "VND": "VND", "HA": "ha", "PERCENT": "%", "NUM": "", "YR": "years"},
+    "vi": {
+        "USD": "USD",
+        "VND": "đồng",
+        "HA": "ha",
+        "PERCENT": "%",
+        "NUM": "",
+        "YR": "năm",
+        "KM": "km",
+    },
+    "en": {
+        "USD": "USD",
+        "VND": "VND",
+        "HA": "ha",
+        "PERCENT": "%",
+        "NUM": "",
+        "YR": "years",
+        "KM": "km",
+    },
 }
 
 
@@ -204,22 +274,36 @@ class Period:
     @property
     def duration(self) -> str:
         """xsd:duration of the period: 'P8M', 'P1Y', 'P3Y', 'P1D'."""
-        if self.begin == self.end:
-            return "P1D"
+        if self.begin.day != 1 or self.end.day != _last_day(self.end.year, self.end.month):
+            return f"P{(self.end - self.begin).days + 1}D"
         if self.months % 12 == 0 and self.begin.month == 1:
             return f"P{self.months // 12}Y"
         return f"P{self.months}M"
+
+    @property
+    def is_day(self) -> bool:
+        return self.begin == self.end
 
     def label(self, lang: str = "vi") -> str:
         """A reader's name for the period: '8 tháng đầu năm 2024' / 'January–August 2024'."""
         b, e = self.begin, self.end
         if self.begin == self.end:
             return f"{b.day}/{b.month}/{b.year}" if lang == "vi" else b.isoformat()
-        whole_years = b.month == 1 and e.month == 12 and e.day == 31
+        if b.day != 1 or e.day != _last_day(e.year, e.month):
+            if lang == "vi":
+                return f"{b.day}/{b.month}/{b.year} - {e.day}/{e.month}/{e.year}"
+            return f"{b.isoformat()}–{e.isoformat()}"
+        whole_years = b.month == 1 and e.month == 12
         if whole_years and b.year == e.year:
             return f"năm {b.year}" if lang == "vi" else str(b.year)
         if whole_years:
             return f"{b.year} - {e.year}" if lang == "vi" else f"{b.year}–{e.year}"
+        if (b.year, b.month) == (e.year, e.month):
+            return (
+                f"tháng {b.month}/{b.year}"
+                if lang == "vi"
+                else f"{calendar.month_name[b.month]} {b.year}"
+            )
         if b.year == e.year and b.month == 1:
             if lang == "vi":
                 return f"{e.month} tháng đầu năm {b.year}"

@@ -37,6 +37,7 @@ UNIT_IRIS = {
     "PERCENT": UNIT.PERCENT,
     "NUM": UNIT.NUM,
     "YR": UNIT.YR,
+    "KM": UNIT.KiloM,
 }
 QUALIFIERS = {
     "exact": FDI.Exact,
@@ -45,6 +46,25 @@ QUALIFIERS = {
     "approximately": FDI.Approximately,
     "at-least": FDI.AtLeast,
     "up-to": FDI.UpTo,
+    "between": FDI.Between,
+}
+COMPARISONS = {
+    "level": FDI.Level,
+    "change": FDI.Change,
+    "growth": FDI.Growth,
+    "multiplier": FDI.Multiplier,
+    "share": FDI.Share,
+    "plan-percent": FDI.PlanPercent,
+    "plan-excess": FDI.PlanExcess,
+}
+PERIOD_BASES = {"context": FDI.InferredFromContext, "published": FDI.InferredFromPublication}
+COMPARISON_WORDS = {
+    "change": (" (mức thay đổi)", " (change)"),
+    "growth": (" (tốc độ tăng)", " (growth)"),
+    "multiplier": (" (số lần)", " (multiplier)"),
+    "share": (" (tỷ trọng)", " (share)"),
+    "plan-percent": (" (phần trăm kế hoạch)", " (percent of plan)"),
+    "plan-excess": (" (vượt kế hoạch)", " (above plan)"),
 }
 STATUSES = {"estimate": SDMX_CODE["obsStatus-E"], "target": FDI.Target}
 COMPARATORS = {"equal": FDI.RankEqual, "at-most": FDI.RankAtMost}
@@ -165,6 +185,8 @@ class Mapper:
         yield s, SCHEMA.text, Literal(article.text, lang=article.language)
         for code in article.about:
             yield s, SCHEMA.about, self.area(code)
+        if article.published:
+            yield s, DCTERMS.issued, Literal(article.published)
         if article.author:
             person = self.mint("person", fold(article.author).replace(" ", "-"))
             yield s, SCHEMA.author, person
@@ -320,8 +342,15 @@ class Mapper:
         yield s, RDF.type, QB.Observation
         yield s, QB.dataSet, self.mint("dataset", dataset)
         yield s, FDI.refArea, self.area(area)
-        if period:
-            yield s, FDI.refPeriod, self.mint("period", period.key)
+        yield from self._period_dimension(s, FDI.refPeriod, period, FDI.NotStated)
+
+    def _period_dimension(
+        self, s: URIRef, prop: URIRef, period: Period | None, missing: URIRef
+    ) -> Iterator[Triple]:
+        if period is None:
+            yield s, prop, missing
+        else:
+            yield s, prop, self.mint("period", period.key)
             yield from self.period(period)
 
     def observation(
@@ -335,19 +364,45 @@ class Mapper:
         yield s, SDMX_ATTRIBUTE.unitMeasure, UNIT_IRIS[o.unit]
         yield s, FDI.valueQualifier, QUALIFIERS[o.qualifier]
         yield s, FDI.asWritten, Literal(o.figure, lang="vi")
+        if o.value_max is not None:
+            yield s, FDI.upperBound, Literal(str(o.value_max), datatype=XSD.decimal)
         if o.status:
             yield s, SDMX_ATTRIBUTE.obsStatus, STATUSES[o.status]
         if o.period_inferred:
             yield s, FDI.periodInferred, Literal(True)
-        if o.counterpart:
-            yield s, FDI.counterpartArea, self.area(o.counterpart)
+            yield s, FDI.periodBasis, PERIOD_BASES[o.period_basis or "context"]
+        yield from self._dimensions(s, o)
         area, what = labels[o.area], labels[o.measure]
         when = (
             (f" – {o.period.label('vi')}", f" – {o.period.label('en')}") if o.period else ("", "")
         )
-        yield s, RDFS.label, vi(f"{what.vi} – {area.vi}{when[0]}: {o.figure}")
-        yield s, RDFS.label, en(f"{what.en} – {area.en}{when[1]}")
+        how = ("", "") if o.comparison == "level" else COMPARISON_WORDS[o.comparison]
+        yield s, RDFS.label, vi(f"{what.vi}{how[0]} – {area.vi}{when[0]}: {o.figure}")
+        yield s, RDFS.label, en(f"{what.en}{how[1]} – {area.en}{when[1]}")
         yield from self._provenance(article, s, o.id, o.source, o.quotes)
+
+    def _dimensions(self, s: URIRef, o: F.Observation) -> Iterator[Triple]:
+        """The dimensions beside area, period and measure, each with a value (IC-11)."""
+        yield s, FDI.comparison, COMPARISONS[o.comparison]
+        if o.stock:
+            flow_stock = FDI.Position
+        elif o.measure in F.FLOW_STOCK_MEASURES:
+            flow_stock = FDI.Flow
+        else:
+            flow_stock = FDI.NotApplicable
+        yield s, FDI.flowStock, flow_stock
+        yield s, FDI.counterpartArea, self.area(o.counterpart) if o.counterpart else FDI.Total
+        yield s, FDI.sector, self.mint("concept", o.sector) if o.sector else FDI.Total
+        if o.comparison in F.BASED:
+            yield from self._period_dimension(s, FDI.basePeriod, o.base, FDI.NotStated)
+            yield s, FDI.baseArea, self.area(o.base_area or o.area)
+        else:
+            yield s, FDI.basePeriod, FDI.NotApplicable
+            yield s, FDI.baseArea, FDI.NotApplicable
+        if o.comparison == "share":
+            yield s, FDI.shareOf, self.area(o.share_of or o.area)
+        else:
+            yield s, FDI.shareOf, FDI.NotApplicable
 
     def ranking(
         self, article: F.Article, r: F.Ranking, labels: dict[str, F.Labels], kinds: dict[str, str]

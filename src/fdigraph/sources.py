@@ -7,7 +7,9 @@ not found verbatim where its fact comes from, a duplicate fact.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -17,7 +19,7 @@ import yaml
 
 from fdigraph import facts as F
 from fdigraph.errors import FactError, FigureError, Location
-from fdigraph.figures import Period, parse_amount, parse_iso_period
+from fdigraph.figures import Figure, Period, parse_figure, parse_iso_period
 
 CONTEXT = 32  # characters of prefix and suffix kept with each quote
 
@@ -238,16 +240,35 @@ def _load_history(path: Path, reference: F.Reference) -> F.Reference:
     )
 
 
-def load_facts(path: Path, data_dir: Path, reference: F.Reference) -> F.FactSet:
-    """Read one fact file and check it against its article and the reference data."""
-    return _FactFile(path, data_dir, reference).read()
+def load_facts(
+    path: Path,
+    data_dir: Path,
+    reference: F.Reference,
+    known: dict[str, F.Concept] | None = None,
+) -> F.FactSet:
+    """Read one fact file and check it against its article and the reference data.
+
+    ``known`` holds the concepts of the files read before, and gains this file's: a
+    concept keeps one IRI and one label across the build.
+    """
+    return _FactFile(path, data_dir, reference, {} if known is None else known).read()
+
+
+def _folded(label: F.Labels) -> tuple[str, str]:
+    return (
+        unicodedata.normalize("NFC", label.vi).casefold(),
+        unicodedata.normalize("NFC", label.en).casefold(),
+    )
 
 
 class _FactFile(_Reader):
-    def __init__(self, path: Path, data_dir: Path, reference: F.Reference) -> None:
+    def __init__(
+        self, path: Path, data_dir: Path, reference: F.Reference, known: dict[str, F.Concept]
+    ) -> None:
         super().__init__(path)
         self.data_dir = data_dir
         self.reference = reference
+        self.known = known
         self.ids: set[str] = set()
 
     def read(self) -> F.FactSet:
@@ -259,16 +280,32 @@ class _FactFile(_Reader):
         )
         self.article = self._article(doc["source"])
         self.teasers = {t.id: t for t in (self._teaser(n) for n in self.items(doc, "teasers"))}
-        concepts = tuple(self._concept(n) for n in self.items(doc, "concepts"))
+        self.aliases: dict[str, str] = {}
+        found: list[F.Concept] = []
+        nodes = self.items(doc, "concepts")
+        for n in nodes:
+            reused = self._reuse(n, self._concept(n), found)
+            if reused is not None:
+                found.append(reused)
+        concepts = tuple(
+            replace(c, broader=self.aliases.get(c.broader, c.broader)) if c.broader else c
+            for c in found
+        )
         self.concepts = {c.id: c for c in concepts}
+        by_id = {n.get("id"): n for n in nodes}
         for c in concepts:
             if c.broader and c.broader not in self.concepts:
-                raise self.fail(f"concept {c.id}: unknown broader concept {c.broader!r}")
+                raise self.fail(
+                    f"concept {c.id}: unknown broader concept {c.broader!r}",
+                    by_id.get(c.id),
+                    "broader",
+                )
         projects = tuple(self._project(n) for n in self.items(doc, "projects"))
         self.projects = {p.id for p in projects}
         observations = tuple(self._observation(n) for n in self.items(doc, "observations"))
         rankings = tuple(self._ranking(n) for n in self.items(doc, "rankings"))
         self._no_duplicates(doc, observations, rankings)
+        self.known.update(self.concepts)
         return F.FactSet(
             article=self.article,
             teasers=tuple(self.teasers.values()),
@@ -284,8 +321,16 @@ class _FactFile(_Reader):
 
     def _article(self, node: Any) -> F.Article:
         self.mapping(
-            node, "source", ["id", "text", "title", "language", "body_end"], ["author", "about"]
+            node,
+            "source",
+            ["id", "text", "title", "language", "body_end"],
+            ["author", "about", "published"],
         )
+        published = node.get("published")
+        if published is not None and not isinstance(published, date):
+            raise self.fail(
+                f"published must be a date YYYY-MM-DD, not {published!r}", node, "published"
+            )
         text_path = self.data_dir / "articles" / str(node["text"])
         try:
             text = text_path.read_text(encoding="utf-8")
@@ -309,6 +354,7 @@ class _FactFile(_Reader):
             language=node["language"],
             about=self._areas(node, node.get("about") or []),
             body_end=body_end + len(node["body_end"]),
+            published=published,
         )
 
     def _teaser(self, node: Any) -> F.Teaser:
@@ -368,8 +414,40 @@ class _FactFile(_Reader):
             raise self.fail(f"source {key!r} is not a teaser of this file", node, "source")
         return str(key)
 
+    def _reuse(self, node: _Map, c: F.Concept, found: list[F.Concept]) -> F.Concept | None:
+        """A concept as this build keeps it: a drafted concept never breaks the build.
+
+        The same id as an earlier file's concept takes that concept's labels when they
+        differ only in case (a different label is an error); a different id whose label
+        differs only in case from a concept of the same scheme becomes that concept (its
+        quotes join it when it is in this file). None: merged into ``found``.
+        """
+        same = self.known.get(c.id)
+        if same is not None:
+            if same.label == c.label:
+                return c
+            if _folded(same.label) == _folded(c.label):
+                return replace(c, label=same.label)
+            raise self.fail(
+                f"concept {c.id}: label {c.label.vi!r} / {c.label.en!r} differs from the one "
+                f"an earlier fact file gives it ({same.label.vi!r} / {same.label.en!r})",
+                node,
+                "label",
+            )
+        label = _folded(c.label)[0]
+        for i, other in enumerate(found):
+            if other.scheme == c.scheme and _folded(other.label)[0] == label:
+                self.aliases[c.id] = other.id
+                found[i] = replace(other, quotes=other.quotes + c.quotes)
+                return None
+        for other in self.known.values():
+            if other.scheme == c.scheme and _folded(other.label)[0] == label:
+                self.aliases[c.id] = other.id
+                return replace(c, id=other.id, label=other.label)
+        return c
+
     def _concept_ref(self, node: _Map, key: str, scheme: str) -> str:
-        concept = self.concepts.get(node[key])
+        concept = self.concepts.get(self.aliases.get(node[key], node[key]))
         if concept is None or concept.scheme != scheme:
             raise self.fail(f"{key} {node[key]!r} is not a concept of scheme {scheme!r}", node, key)
         return concept.id
@@ -449,7 +527,7 @@ class _FactFile(_Reader):
         self.mapping(node, "statement", ["id", "area", "relation", "object", "quotes"], ["source"])
         key = self._new_id(node)
         relation = self.choice(node, "relation", F.RELATIONS)
-        obj = node["object"]
+        obj = self.aliases.get(node["object"], node["object"])
         if (
             obj not in self.concepts
             and obj not in self.projects
@@ -467,12 +545,19 @@ class _FactFile(_Reader):
             "observation",
             ["id", "area", "measure", "figure", "unit", "quotes"],
             [
+                "comparison",
                 "period",
+                "stock",
+                "period_inferred",
+                "base",
+                "base_area",
+                "share_of",
+                "counterpart",
+                "sector",
                 "value",
+                "value_max",
                 "qualifier",
                 "status",
-                "period_inferred",
-                "counterpart",
                 "source",
                 "start",
                 "end",
@@ -480,53 +565,209 @@ class _FactFile(_Reader):
             ],
         )
         key = self._new_id(node)
-        unit = self.choice(node, "unit", F.UNITS)
-        try:
-            amount = parse_amount(str(node["figure"]))
-        except FigureError as err:
-            raise self.fail(f"{key}: figure {err.message}", node, "figure") from None
-        if amount.unit != unit:
+        measure = self.choice(node, "measure", F.MEASURES)
+        comparison = self.choice(node, "comparison", F.COMPARISONS, "level")
+        if measure in F.DEPRECATED and comparison != "level":
             raise self.fail(
-                f"{key}: figure {node['figure']!r} is in {amount.unit}, not {unit}", node, "unit"
+                f"{key}: measure {measure!r} is deprecated; with a comparison use the measure "
+                "compared (see data/README.md)",
+                node,
+                "measure",
             )
-        if "value" in node:
-            try:
-                stated = Decimal(str(node["value"]))
-            except InvalidOperation:
-                raise self.fail(
-                    f"{key}: value {node['value']!r} is not a number", node, "value"
-                ) from None
-            if stated != amount.value:
-                raise self.fail(
-                    f"{key}: value {stated} disagrees with figure {node['figure']!r} = {amount.value}",
-                    node,
-                    "value",
-                )
+        unit = self.choice(node, "unit", F.UNITS)
+        self._check_unit(node, key, measure, comparison, unit)
+        qualifier = self.choice(node, "qualifier", F.QUALIFIERS, "exact")
         source = self._source(node)
         quotes = self._quotes(node, source)
         self._outside_teasers(node, quotes)
-        if not any(str(node["figure"]) in q.text for q in quotes):
+        figure = self._figure(node, key, unit, quotes)
+        value = self._value(node, key, comparison, figure, quotes)
+        value_max = self._value_max(node, key, qualifier, figure, value)
+        period = self.period(node)
+        stock = self._flag(node, "stock")
+        if stock and period is not None and not period.is_day:
             raise self.fail(
-                f"{key}: figure {node['figure']!r} occurs in none of its quotes", node, "figure"
+                f"{key}: a stock is a position as of a day: period must be YYYY-MM-DD, "
+                f"not {period.iso!r}",
+                node,
+                "period",
             )
-        counterpart = node.get("counterpart")
+        basis = self._period_basis(node, key, period, source)
+        base = self.period(node, "base")
+        if base is not None and comparison not in F.BASED:
+            raise self.fail(
+                f"{key}: base is for {', '.join(F.BASED)}, not {comparison}", node, "base"
+            )
+        if base is not None and period is not None and not base.begin < period.begin:
+            raise self.fail(
+                f"{key}: base {base.iso!r} must begin before the period {period.iso!r}",
+                node,
+                "base",
+            )
+        base_area = self._optional_area(node, "base_area")
+        if base_area is not None and comparison not in F.BASED:
+            raise self.fail(
+                f"{key}: base_area is for {', '.join(F.BASED)}, not {comparison}",
+                node,
+                "base_area",
+            )
+        share_of = self._optional_area(node, "share_of")
+        if share_of is not None and comparison != "share":
+            raise self.fail(f"{key}: share_of is for comparison share only", node, "share_of")
+        sector = None
+        if node.get("sector") is not None:
+            sector = self._concept_ref(node, "sector", "sectors")
         return F.Observation(
             id=key,
             area=self._area(node, node["area"]),
-            measure=self.choice(node, "measure", F.MEASURES),
-            period=self.period(node),
+            measure=measure,
+            period=period,
             figure=str(node["figure"]),
-            value=amount.value,
+            value=value,
             unit=unit,
             source=source,
             quotes=quotes,
-            qualifier=self.choice(node, "qualifier", F.QUALIFIERS, "exact"),
+            qualifier=qualifier,
             status=self.choice(node, "status", F.STATUSES),
-            period_inferred=bool(node.get("period_inferred", False)),
-            counterpart=None
-            if counterpart is None
-            else self._area(node, counterpart, "counterpart"),
+            period_inferred=basis is not None,
+            counterpart=self._optional_area(node, "counterpart"),
+            comparison=comparison,
+            stock=stock,
+            period_basis=basis,
+            base=base,
+            base_area=base_area,
+            share_of=share_of,
+            sector=sector,
+            value_max=value_max,
         )
+
+    def _check_unit(self, node: _Map, key: str, measure: str, comparison: str, unit: str) -> None:
+        wanted = F.COMPARISON_UNITS[comparison]
+        allowed = (wanted,) if wanted else F.MEASURE_UNITS.get(measure, F.UNITS)
+        if unit not in allowed:
+            what = f"a {comparison}" if wanted else f"{measure}"
+            raise self.fail(f"{key}: {what} is in {' or '.join(allowed)}, not {unit}", node, "unit")
+
+    def _figure(self, node: _Map, key: str, unit: str, quotes: Iterable[F.Quote]) -> Figure:
+        written = str(node["figure"])
+        try:
+            figure = parse_figure(written)
+        except FigureError as err:
+            raise self.fail(f"{key}: figure {err.message}", node, "figure") from None
+        if figure.amount.unit != unit:
+            raise self.fail(
+                f"{key}: figure {written!r} is in {figure.amount.unit}, not {unit}", node, "unit"
+            )
+        if not any(written in q.text for q in quotes):
+            raise self.fail(
+                f"{key}: figure {written!r} occurs in none of its quotes", node, "figure"
+            )
+        return figure
+
+    def _value(
+        self, node: _Map, key: str, comparison: str, figure: Figure, quotes: Iterable[F.Quote]
+    ) -> Decimal:
+        """The value, signed for changes and growth, checked against the figure as written."""
+        magnitude = figure.amount.value
+        sign = figure.sign or _sign_before(str(node["figure"]), quotes)
+        if sign and comparison not in F.SIGNED:
+            sign = 0  # "tăng lên 1,6 tỷ USD" is a level reached, not a change
+        if "value" not in node:
+            return -magnitude if sign < 0 else magnitude
+        try:
+            stated = Decimal(str(node["value"]))
+        except InvalidOperation:
+            raise self.fail(
+                f"{key}: value {node['value']!r} is not a number", node, "value"
+            ) from None
+        if abs(stated) != magnitude or (stated < 0 and comparison not in F.SIGNED):
+            raise self.fail(
+                f"{key}: value {stated} disagrees with figure {node['figure']!r} = {magnitude}",
+                node,
+                "value",
+            )
+        if sign and (stated < 0) != (sign < 0):
+            word = "a decrease (giảm)" if sign < 0 else "an increase (tăng)"
+            raise self.fail(
+                f"{key}: value {stated} has the wrong sign: the text writes {word}", node, "value"
+            )
+        return stated
+
+    def _value_max(
+        self, node: _Map, key: str, qualifier: str, figure: Figure, value: Decimal
+    ) -> Decimal | None:
+        if (qualifier == "between") != ("value_max" in node):
+            raise self.fail(
+                f"{key}: qualifier between and value_max go together (a range: low and high)",
+                node,
+                "value_max" if "value_max" in node else "qualifier",
+            )
+        if qualifier != "between":
+            if figure.upper is not None:
+                raise self.fail(
+                    f"{key}: figure {node['figure']!r} is a range: give qualifier between",
+                    node,
+                    "qualifier",
+                )
+            return None
+        try:
+            upper = Decimal(str(node["value_max"]))
+        except InvalidOperation:
+            raise self.fail(
+                f"{key}: value_max {node['value_max']!r} is not a number", node, "value_max"
+            ) from None
+        if upper <= value:
+            raise self.fail(f"{key}: value_max must exceed value", node, "value_max")
+        if figure.upper is not None and upper != figure.upper:
+            raise self.fail(
+                f"{key}: value_max {upper} disagrees with figure {node['figure']!r} = {figure.upper}",
+                node,
+                "value_max",
+            )
+        return upper
+
+    def _flag(self, node: _Map, key: str) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{key} must be true or false, not {value!r}", node, key)
+        return value
+
+    def _period_basis(self, node: _Map, key: str, period: Period | None, source: str) -> str | None:
+        raw = node.get("period_inferred", False)
+        if raw is False:
+            return None
+        basis = "context" if raw is True else raw
+        if basis not in F.PERIOD_BASES:
+            raise self.fail(
+                f"period_inferred {raw!r} is not one of: true, {', '.join(F.PERIOD_BASES)}",
+                node,
+                "period_inferred",
+            )
+        if period is None:
+            raise self.fail(f"{key}: period_inferred needs the period inferred", node, "period")
+        if basis == "published":
+            published = self.article.published
+            if source != self.article.id or published is None:
+                raise self.fail(
+                    f"{key}: period_inferred published needs `published:` on the source "
+                    "(teasers have no date of their own)",
+                    node,
+                    "period_inferred",
+                )
+            # "đến nay" ends on the day; "từ đầu năm đến nay" may be written to the month.
+            in_month = (period.end.year, period.end.month) == (published.year, published.month)
+            if period.end != published and not (in_month and not period.is_day):
+                raise self.fail(
+                    f"{key}: a period read from the publication date ends on it "
+                    f"({published.isoformat()}), not on {period.end.isoformat()}",
+                    node,
+                    "period",
+                )
+        return str(basis)
+
+    def _optional_area(self, node: _Map, key: str) -> str | None:
+        code = node.get(key)
+        return None if code is None else self._area(node, code, key.replace("_", " "))
 
     def _ranking(self, node: Any) -> F.Ranking:
         self.mapping(
@@ -596,7 +837,22 @@ class _FactFile(_Reader):
     ) -> None:
         seen: dict[tuple[Any, ...], str] = {}
         keys: list[tuple[tuple[Any, ...], str]] = [
-            ((o.area, o.measure, o.period, o.counterpart), o.id) for o in observations
+            (
+                (
+                    o.area,
+                    o.measure,
+                    o.period,
+                    o.counterpart,
+                    o.comparison,
+                    o.stock,
+                    o.sector,
+                    o.base,
+                    o.base_area,
+                    o.share_of,
+                ),
+                o.id,
+            )
+            for o in observations
         ]
         keys += [((r.area, r.indicator, r.scope, r.period, r.comparator), r.id) for r in rankings]
         for key, fact_id in keys:
@@ -616,13 +872,34 @@ class _FactFile(_Reader):
             seen[key] = fact_id
 
 
+_SIGN_WORDS = (("giảm", -1), ("tăng", 1))
+
+
+def _sign_before(figure: str, quotes: Iterable[F.Quote]) -> int:
+    """The sign a quote gives its figure: the last of 'tăng'/'giảm' just before it, if any.
+
+    Only the few words before the figure count ("tăng 30%", "giảm tới 4,2%"); a word
+    further back belongs to another clause.
+    """
+    for q in quotes:
+        at = q.text.find(figure)
+        if at < 0:
+            continue
+        before = q.text[max(0, at - 16) : at].lower()
+        found = [(before.rfind(w), s) for w, s in _SIGN_WORDS if w in before]
+        if found:
+            return max(found)[1]
+    return 0
+
+
 def load_all(data_dir: Path) -> tuple[F.Reference, tuple[F.FactSet, ...]]:
     """Reference data plus every ``facts/*.yaml``, in file-name order."""
     reference = load_reference(data_dir)
     files = sorted((data_dir / "facts").glob("*.yaml"))
     if not files:
         raise FactError(f"no fact files in {data_dir / 'facts'}")
-    return reference, tuple(load_facts(p, data_dir, reference) for p in files)
+    known: dict[str, F.Concept] = {}
+    return reference, tuple(load_facts(p, data_dir, reference, known) for p in files)
 
 
 def locate_place_quotes(
