@@ -375,3 +375,42 @@ def test_a_flag_for_review_is_a_comment_above_the_fact() -> None:
     at = next(i for i, line in enumerate(lines) if line.startswith("# REVIEW:"))
     assert "13 tỷ USD" in lines[at] and lines[at + 1].startswith("- id: ")
     assert "review" not in body.replace("# REVIEW", "")
+
+
+def test_a_list_goes_on_in_the_next_sentence() -> None:
+    draft = _draft(
+        "6 tháng đầu năm 2025, Singapore dẫn đầu với hơn 4,6 tỷ USD, chiếm khoảng 21,4% tổng vốn"
+        " FDI. Tiếp theo là Hàn Quốc (3 tỷ USD), Trung Quốc (2,55 tỷ USD).",
+        title="FDI vào Việt Nam 6 tháng",
+    )
+    assert {(r.area, r.rank) for r in draft.rankings} == {("SG", 1), ("KR", 2), ("CN", 3)}
+    assert _one(draft, "3 tỷ USD").counterpart == "KR"
+
+
+def test_places_listed_as_the_largest() -> None:
+    draft = _draft(
+        "6 tháng đầu năm 2025, các địa phương thu hút nhiều vốn FDI nhất gồm Hà Nội (3,66 tỷ"
+        " USD), Bắc Ninh (3,15 tỷ USD).",
+        title="FDI vào Việt Nam 6 tháng",
+    )
+    assert {(r.area, r.rank, r.scope) for r in draft.rankings} == {
+        ("VN-HN", 1, "VN"),
+        ("VN-56", 2, "VN"),
+    }
+
+
+def test_a_sector_rank_is_no_place_rank() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Bắc Ninh thu hút 4,7 tỷ USD vốn FDI. Ngành bất động sản đứng thứ hai với"
+        " 500 triệu USD."
+    )
+    assert draft.rankings == ()
+
+
+def test_transactions_are_contribution_events() -> None:
+    draft = _draft(
+        "6 tháng đầu năm 2025, cả nước có 1.708 giao dịch góp vốn, mua cổ phần của nhà đầu tư"
+        " nước ngoài, tổng giá trị vốn góp đạt 3,28 tỷ USD."
+    )
+    assert _one(draft, "1.708 giao dịch").measure == "fdiContributionCount"
+    assert _one(draft, "3,28 tỷ USD").measure == "fdiContributionCapital"

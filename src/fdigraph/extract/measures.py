@@ -211,6 +211,8 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
         return "fdiRegisteredCapital", True
     if re.search(r"\b(von (?:dau tu )?dang ky|dang ky dau tu)\b", window.before[-40:]):
         return "fdiRegisteredCapital", True  # registered investment: licences, in USD
+    if q.unit == "USD" and re.search(r"\b(nganh|linh vuc)\b", window.sentence):
+        return "fdiRegisteredCapital", True  # a sector's share of the FDI in USD
     if re.search(r"\bvon dau tu\b", window.before[-40:] + " " + window.after[:40]):
         return "investmentCapitalAttracted", True
     if q.unit == "USD":
@@ -230,7 +232,7 @@ def _count(q: Quantity, window: Window) -> tuple[str, bool]:
     for word, measure in _NOUNS:
         if noun.startswith(word):
             return measure, True
-    if noun.startswith("luot"):
+    if noun.startswith("luot") or noun.startswith("giao dich"):
         near = Window(window.before[-50:], window.after[:70], "", False, False)
         found = _nearest(_COMPONENTS, near)
         kind = found[0] if found else "adjusted"

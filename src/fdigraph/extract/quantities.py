@@ -23,6 +23,7 @@ LOCAL_UNITS: dict[str, str] = {
     "kcn": "NUM",
     "ccn": "NUM",
     "lượt": "NUM",
+    "giao dịch": "NUM",
     "km": "KM",
     "dự án fdi": "NUM",
     "khu kinh tế": "NUM",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from fdigraph.extract.draft import DraftQuote, DraftRanking
 from fdigraph.extract.periods import PeriodMention
+from fdigraph.extract.gazetteer import COUNTRIES
 from fdigraph.extract.places import Place
 from fdigraph.extract.rankings import RankMention, indicator_of
 from fdigraph.extract.text import Span
@@ -23,6 +24,13 @@ _NEXT = re.compile(
 )
 # "đứng thứ 2 cả nước, chỉ sau Hà Nội": the place named is one rank ahead.
 _BEHIND = re.compile(r",\s*(?:chi )?(?:xep |dung )?sau\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?")
+_COUNTRY_CODES = set(COUNTRIES) - {"VN"}
+_SECTOR = re.compile(r"\b(nganh|linh vuc)\b")
+# "Các địa phương thu hút nhiều vốn FDI nhất gồm Hà Nội (...), Bắc Ninh (...)": ranks 1, 2, ...
+_LIST = re.compile(
+    r"\b(?:nhieu|lon) (?:von )?(?:fdi |dau tu |von fdi )?nhat(?: ca nuoc)?"
+    r" (?:gom|bao gom|la|lan luot la|gom co)\b"
+)
 _NAMED_AFTER = re.compile(r"^\s*(?:la|thuoc ve|goi ten)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
 
 
@@ -35,6 +43,39 @@ class Where:
     carried: PeriodMention | None
     area: str | None
     carried_here: bool = True  # the carried period is from the same paragraph
+
+
+def _listed(
+    folded: str, s: Span, where: Where, source: str | None, taken: set[int]
+) -> list[DraftRanking]:
+    cue = _LIST.search(folded, s.start, s.end)
+    if cue is None:
+        return []
+    listed = [p for p in where.places if p.start >= cue.end() and p.code != "VN"]
+    listed = [p for p in listed if p.kind == (listed[0].kind if listed else "province")]
+    if not listed or listed[0].kind not in {"province", "country"}:
+        return []
+    foreign = listed[0].kind == "country"
+    indicator = "indicator-investor-capital" if foreign else "indicator-fdi-attraction"
+    scope = (where.area or "VN") if foreign else "VN"
+    period = _period(cue.start(), cue.end(), where, indicator)
+    out = []
+    for n, place in enumerate(listed, start=1):
+        taken.add(place.start)
+        out.append(
+            DraftRanking(
+                id="",
+                area=place.code,
+                indicator=indicator,
+                scope=scope,
+                rank=n,
+                quotes=(DraftQuote(s.text, s.start, s.end, source),),
+                confidence=0.7,
+                period=period,
+                source=source,
+            )
+        )
+    return out
 
 
 def who_place_kind(place: Place | None) -> str:
@@ -52,14 +93,32 @@ def _period(at: int, end: int, where: Where, indicator: str) -> str | None:
 
 
 def rank_facts(
-    folded: str, s: Span, ranks: list[RankMention], where: Where, source: str | None
+    folded: str,
+    s: Span,
+    ranks: list[RankMention],
+    where: Where,
+    source: str | None,
+    previous: DraftRanking | None = None,
 ) -> list[DraftRanking]:
-    """The rankings a sentence states, list continuations included."""
+    """The rankings a sentence states, list continuations included.
+
+    ``previous`` is the last ranking of the sentence before: a sentence that opens with
+    "Tiếp theo là ..." goes on with its list.
+    """
     out: list[DraftRanking] = []
+    taken_here: set[int] = set()
+    stop_first = ranks[0].start if ranks else s.end
+    if previous is not None and _NEXT.match(folded, s.start, stop_first):
+        quoted = replace(previous, quotes=(DraftQuote(s.text, s.start, s.end, source),))
+        foreign = previous.area in _COUNTRY_CODES
+        out.extend(
+            _continued(folded, quoted, s.start, stop_first, where.places, taken_here, foreign)
+        )
+    out.extend(_listed(folded, s, where, source, taken_here))
     scope_prev: str | None = None
     indicator_prev: str | None = None
     scopes: list[Place] = []
-    taken: set[int] = set()
+    taken = taken_here
     places = where.places
     for i, r in enumerate(ranks):
         stop = ranks[i + 1].start if i + 1 < len(ranks) else s.end
@@ -89,6 +148,9 @@ def rank_facts(
             and p.start not in taken
         ]
         who_place = named or (ranked[-1] if ranked else None)
+        since = who_place.end if who_place is not None and who_place is not named else s.start
+        if named is None and _SECTOR.search(folded, since, r.start):
+            continue  # "ngành bất động sản đứng thứ hai": a sector's rank, not a place's
         foreign = who_place is not None and who_place.kind == "country"
         # An investor country ranks among the investors of the place the text is about.
         scope = (

@@ -108,6 +108,7 @@ def read_part(
     for block in part.blocks:
         area = part.topic
         carried_here = False
+        in_block_ranks = False
         last: DraftObservation | None = None
         if part.teaser:
             carried, stock_context = None, False
@@ -155,7 +156,10 @@ def read_part(
                 area,
                 carried_here or part.teaser,
             )
-            part.rankings.extend(rank_facts(folded, sentence, ranks, where, part.source))
+            previous = part.rankings[-1] if part.rankings and in_block_ranks else None
+            found_ranks = rank_facts(folded, sentence, ranks, where, part.source, previous)
+            part.rankings.extend(found_ranks)
+            in_block_ranks = in_block_ranks or bool(found_ranks)
             # A target year ("phấn đấu đến năm 2030") is never carried to the next sentence.
             real = [
                 p
