@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, replace
 
 from fdigraph.extract.draft import DraftQuote, DraftRanking
-from fdigraph.extract.periods import PeriodMention
 from fdigraph.extract.gazetteer import COUNTRIES
+from fdigraph.extract.periods import PeriodMention
 from fdigraph.extract.places import Place
 from fdigraph.extract.rankings import RankMention, indicator_of
 from fdigraph.extract.text import Span
