@@ -128,10 +128,12 @@ def mentions_service(text: str) -> bool:
     """Whether the letters ``service`` are in the text, in any case, escaped or not.
 
     The cheap gate before the real check: without them no engine can run a SERVICE
-    call. Escapes are undone again and again (``\\u005Cu0073`` and so on) until nothing
-    changes, more than any engine does, so that no way of writing the word is missed.
+    call. Escapes are undone again and again (``\\u005Cu0073`` and so on), more than any
+    engine does, so that no way of writing the word is missed; past a few rounds the
+    answer is yes, since each round costs a pass over the text and yes costs only the
+    full check.
     """
-    while True:
+    for _ in range(_ROUNDS):
         if _LETTERS.search(text):
             return True
         if "\\u" not in text and "\\U" not in text:
@@ -140,6 +142,10 @@ def mentions_service(text: str) -> bool:
         if again == text:
             return False
         text = again
+    return True
+
+
+_ROUNDS = 4
 
 
 def readings(text: str) -> Iterator[Reading]:

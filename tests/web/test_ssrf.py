@@ -505,3 +505,21 @@ def test_a_machine_without_namespaces_says_so_once_and_serves(
     said = capsys.readouterr().err
     assert said.count("WARNING") == 1
     assert "workers keep the network (off: no network namespaces on testos)" in said
+
+
+def test_the_gate_undoes_escapes_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    """13,000 layers of \\u005C fit in a query: undoing them all would cost seconds."""
+    rounds: list[int] = []
+    real = lexer.unescape
+
+    def counted(text: str) -> lexer.Reading:
+        rounds.append(1)
+        return real(text)
+
+    monkeypatch.setattr(lexer, "unescape", counted)
+    layered = "SELECT * { ?s ?p '\\u005C" + "u005C" * 13000 + "u0041' }"
+    assert lexer.mentions_service(layered)  # when unsure, the full check decides
+    assert len(rounds) == lexer._ROUNDS
+    rounds.clear()
+    shape = protocol.inspect_query(layered, max_length=65536, max_nesting=9)
+    assert shape.services == () and len(rounds) <= lexer._ROUNDS + 1
