@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 from tests.conftest import ROOT
 
 from fdigraph import config
@@ -69,7 +70,52 @@ def _drop_english(g: Graph, s: URIRef) -> None:
             g.remove((s, RDFS.label, label))
 
 
+GROWTH = URIRef(ID + "obs/mini/bg-fdi-growth")
+STOCK = URIRef(ID + "obs/mini/bg-valid-projects")
+ARTICLE = URIRef(ID + "article/mini")
+
+
+def _negative_level(g: Graph) -> None:
+    g.set((OBS, FDI.fdiRegisteredCapital, Literal("-1", datatype=XSD.decimal)))
+
+
+def _base_on_level(g: Graph) -> None:
+    g.set((OBS, FDI.basePeriod, URIRef(ID + "period/2023-01_2023-08")))
+
+
+def _stock_over_months(g: Graph) -> None:
+    g.set((STOCK, FDI.refPeriod, URIRef(ID + "period/2024-01_2024-08")))
+
+
+def _published_elsewhere(g: Graph) -> None:
+    g.set((ARTICLE, DCTERMS.issued, Literal(date(2024, 12, 1))))
+
+
 BROKEN: list[tuple[str, Callable[[Graph], None], str]] = [
+    ("stock over months", _stock_over_months, "a stock (fdi:Position) is as of a day"),
+    ("growth in dollars", _set(GROWTH, SDMX_ATTRIBUTE.unitMeasure, UNIT.CCY_USD), "is in percent"),
+    ("level with a base period", _base_on_level, "only a change, growth or multiplier has a base"),
+    (
+        "growth without a base area",
+        _set(GROWTH, FDI.baseArea, FDI.NotApplicable),
+        "each of them has both",
+    ),
+    (
+        "share of nothing",
+        _set(OBS, FDI.comparison, FDI.Share),
+        "only a share says what it is a share of",
+    ),
+    ("range without an upper bound", _drop(STOCK, FDI.upperBound), "has an upper bound"),
+    ("negative level", _negative_level, "only a change or a growth may be negative"),
+    (
+        "inferred period without its basis",
+        _drop(STOCK, FDI.periodBasis),
+        "says where it comes from",
+    ),
+    ("publication date after the stock's day", _published_elsewhere, "ends on or in the month"),
+    ("period missing", _drop(OBS, FDI.refPeriod), "fdi:NotStated when the text gives none"),
+    ("counterpart missing", _drop(OBS, FDI.counterpartArea), "counterpartArea"),
+    ("unknown comparison", _set(OBS, FDI.comparison, FDI.Flow), "comparison"),
     (
         "observation without a quote",
         _drop(OBS, FDI.hasQuote),
@@ -129,3 +175,13 @@ def test_motto_part_must_name_as_many_criteria_as_its_number(built: object) -> N
     graph.set((part, FDI.criteriaCount, Literal(6, datatype=XSD.positiveInteger)))
     report = validate(graph)
     assert not report.conforms and "as many criteria as its number says" in report.text
+
+
+def test_every_measure_needs_a_vietnamese_example(mini: Graph) -> None:
+    # The ontology is validated with the data, so the measure shape checks fdi.ttl itself.
+    ontology = Graph()
+    for t in ONTOLOGY:
+        ontology.add(t)
+    ontology.remove((FDI.fdiNewCapital, SKOS.example, None))
+    report = check(mini, SHAPES, ontology)
+    assert not report.conforms and "Vietnamese example" in report.text

@@ -24,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDFS
 
-from fdigraph import config, mapping, sources, store
+from fdigraph import config, datacube, mapping, sources, store
 from fdigraph import facts as F
 from fdigraph.errors import ValidationError
 from fdigraph.validate import ValidationReport, check, load_shapes
@@ -94,9 +94,17 @@ def measure_labels(ontology: Graph) -> dict[str, F.Labels]:
 
 
 def validate(values: Mapping[str, Any]) -> tuple[Assembled, ValidationReport]:
-    """Assemble the graph and validate it against the shapes, writing nothing."""
+    """Assemble the graph and validate it against the shapes and the Data Cube integrity
+    constraints, writing nothing."""
     assembled = assemble(values)
-    return assembled, check(assembled.data, assembled.shapes, assembled.ontology)
+    report = check(assembled.data, assembled.shapes, assembled.ontology)
+    problems = datacube.check(assembled.data, assembled.ontology)
+    if not problems:
+        return assembled, report
+    facts_dir = config.resolve_path(values, "DATA_DIR") / "facts"
+    lines = [datacube.locate(p, facts_dir) for p in problems]
+    text = "Data Cube integrity constraints (W3C section 11) violated:\n" + "\n".join(lines)
+    return assembled, ValidationReport(False, report.results, f"{report.text.rstrip()}\n{text}\n")
 
 
 def _sorted_lines(graph: Graph, fmt: str) -> bytes:
@@ -178,7 +186,10 @@ def build(
     """Run the whole build; raises before writing anything if the graph does not conform."""
     assembled, report = validate(values)
     if not report.conforms:
-        raise ValidationError("the graph does not conform to ontology/shapes.ttl:\n" + report.text)
+        raise ValidationError(
+            "the graph does not conform to ontology/shapes.ttl and the Data Cube "
+            "constraints:\n" + report.text
+        )
     log(f"validated {len(assembled.data)} triples against the SHACL shapes")
     files = render(assembled)
     build_id = hashlib.sha256(files["fdigraph.nq"]).hexdigest()[:16]
