@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from tests.conftest import ROOT
 from tools.gen_terms import render
 
@@ -82,3 +82,47 @@ def test_minted_iris_are_stable_and_checked() -> None:
         mint("area", "has space")
     with pytest.raises(ValueError):
         mint("nonsense", "x")
+
+
+def test_ontology_readme_is_generated_from_the_ontology() -> None:
+    from tools.gen_ontology_doc import render as render_doc
+
+    current = (ROOT / "ontology" / "README.md").read_text(encoding="utf-8")
+    assert current == render_doc(ROOT / "ontology" / "fdi.ttl"), "run tools/gen_ontology_doc.py"
+
+
+CODED = sorted(
+    {s for s in ONTOLOGY.subjects(RDF.type, QB.MeasureProperty) if str(s).startswith(NS)}
+    | {s for s in ONTOLOGY.subjects(RDF.type, FDI.Code)}
+)
+
+
+@pytest.mark.parametrize("term", CODED, ids=[str(t)[len(NS) :] for t in CODED])
+def test_every_measure_and_code_has_a_vietnamese_example_in_the_readme(term: URIRef) -> None:
+    examples = [o for o in ONTOLOGY.objects(term, SKOS.example) if isinstance(o, Literal)]
+    assert examples and all(e.language == "vi" for e in examples), term
+    readme = (ROOT / "ontology" / "README.md").read_text(encoding="utf-8")
+    assert all(f"“{e}”" in readme for e in examples), term
+
+
+def test_investment_measures_are_classified() -> None:
+    component, origin, counts = FDI.capitalComponent, FDI.investmentOrigin, FDI.counts
+    for name in F.MEASURE_UNITS:
+        term = FDI[name]
+        if name.startswith(("fdi", "ddi")):
+            assert ONTOLOGY.value(term, origin) is not None, name
+        if name.startswith(("fdi", "ddi")) and name.endswith("Count"):
+            assert ONTOLOGY.value(term, counts) is not None, name
+        if name.endswith("Capital"):
+            assert ONTOLOGY.value(term, component) is not None, name
+    assert ONTOLOGY.value(FDI.fdiAdjustmentCount, counts) == FDI.countedEvents
+    assert ONTOLOGY.value(FDI.fdiNewProjectCount, counts) == FDI.countedProjects
+    assert ONTOLOGY.value(FDI.ddiNewCapital, origin) == FDI.originDomestic
+
+
+def test_deprecated_measures_name_their_replacement() -> None:
+    from rdflib.namespace import DCTERMS
+
+    for old, new in F.DEPRECATED.items():
+        assert (FDI[old], OWL.deprecated, Literal(True)) in ONTOLOGY, old
+        assert {FDI[n] for n in new} == set(ONTOLOGY.objects(FDI[old], DCTERMS.isReplacedBy))
