@@ -146,10 +146,32 @@ def test_around_cuts_the_paragraph() -> None:
     assert evidence.around("a\nb X c\nd", 4, 5) == ("b ", "X", " c")
 
 
-def test_lookup_falls_back_to_prefixed_names(run: labels.Runner) -> None:
-    found = labels.lookup(run, [BG, "http://www.w3.org/2004/02/skos/core#prefLabel"])
+def test_lookup_labels_standard_terms_and_falls_back_to_prefixed_names(
+    run: labels.Runner,
+) -> None:
+    pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    replaces = "http://purl.org/dc/terms/replaces"
+    odd = "http://www.w3.org/2004/02/skos/core#exactMatch"  # in no table, not in the graph
+    found = labels.lookup(run, [BG, pref, replaces, odd])
     assert found[BG].label.vi == "Bắc Giang" and found[BG].kind == "Province"
-    assert found["http://www.w3.org/2004/02/skos/core#prefLabel"].label.en == "skos:prefLabel"
+    assert found[BG].kind_label is not None and found[BG].kind_label.en == "Province"
+    assert found[pref].label == Text("tên chính", "preferred label") and found[pref].named
+    assert found[replaces].inverse_label() == Text("được thay thế bởi", "replaced by")
+    assert found[odd].label.en == "skos:exactMatch" and not found[odd].named
+
+
+def test_every_standard_term_the_graph_uses_has_a_label_in_both_languages(
+    run: labels.Runner,
+) -> None:
+    used = run(
+        "SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } "
+        'FILTER(!STRSTARTS(STR(?t), "https://fdigraph.example/def/fdi#")) '
+        "FILTER NOT EXISTS { ?t <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+    )
+    missing = [str(r["t"]) for r in used if str(r["t"]) not in labels.TERMS]
+    assert missing == []
+    for label, inverse in labels.TERMS.values():
+        assert label.vi and label.en and (inverse is None or (inverse.vi and inverse.en))
 
 
 def test_bar_chart_is_escaped_svg() -> None:

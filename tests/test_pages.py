@@ -280,3 +280,58 @@ def test_every_minted_iri_dereferences(client: FlaskClient, graph_store: ox.Stor
         assert page.status_code == 200, iri
         turtle = client.get(path + ".ttl")
         assert turtle.status_code == 200 and iri.rsplit("/", 1)[-1] in turtle.get_data(as_text=True)
+
+
+def anchors(body: str) -> list[tuple[str, str]]:
+    """(href, text) of every link inside the page's main part."""
+    main = body.split("<main>", 1)[1].split("</main>", 1)[0]
+    found = re.findall(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', main, re.S)
+    return [(href, re.sub(r"<[^>]+>", "", text).strip()) for href, text in found]
+
+
+RAW_TERM = re.compile(r"^(?:is )?[a-z][a-z-]*:[A-Za-z]")  # a prefixed name such as qb:measureType
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_every_link_shows_a_label_not_a_term_or_key(
+    client: FlaskClient, kinds: dict[str, str], kind: str, lang: str
+) -> None:
+    body = client.get(f"/id/{kinds[kind][len(BASE) + 3 :]}?lang={lang}", headers=HTML)
+    for href, text in anchors(body.get_data(as_text=True)):
+        assert not RAW_TERM.match(text), (href, text)
+        key = href.split("#")[0].rstrip("/").rsplit("/", 1)[-1]
+        if href.startswith("/id/") and not re.fullmatch(r"[0-9_-]+", key):
+            assert text != key, f"{href} is shown by its key"
+        assert not re.fullmatch(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+", text), f"class name {text}"
+
+
+def test_incoming_links_read_as_phrases_in_both_languages(client: FlaskClient) -> None:
+    vi = client.get("/id/area/VN-54?lang=vi", headers=HTML).get_data(as_text=True)
+    en = client.get("/id/area/VN-54?lang=en", headers=HTML).get_data(as_text=True)
+    assert ">replaced by</a>" in en and ">được thay thế bởi</a>" in vi
+    assert ">prioritised by</a>" not in en  # only where the province is the object
+    assert "is dcterms:replaces of" not in en and "qb:measureType" not in en
+    incoming = en.split('class="props incoming"', 1)[1]
+    assert "bg-instrument-clean-land-bank</a>" not in incoming
+    assert "Clearing land for a bank of ready industrial land" in incoming
+
+
+def test_fact_titles_are_capitalised(client: FlaskClient) -> None:
+    for lang in ("vi", "en"):
+        body = client.get(f"/id/area/VN-54?lang={lang}", headers=HTML).get_data(as_text=True)
+        titles = re.findall(r'class="fact-label"[^>]*>([^<]+)<', body)
+        assert len(titles) >= 40
+        assert [t for t in titles if t[0].islower()] == []
+
+
+def test_home_counts_the_facts_the_place_page_shows(client: FlaskClient) -> None:
+    home = client.get("/?lang=en", headers=HTML).get_data(as_text=True)
+    places = re.findall(
+        r'<a href="/id/area/([^"]+)">[^<]+</a> <span class="muted">[^·]*· (\d+) fact', home
+    )
+    assert len(places) >= 3
+    for key, count in places[:4]:
+        page = client.get(f"/id/area/{key}?lang=en", headers=HTML).get_data(as_text=True)
+        shown = re.search(r'Facts and their quotes <span class="muted">\((\d+)\)', page)
+        assert shown is not None and shown.group(1) == count, key

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -122,12 +122,18 @@ class Page:
     links: dict[str, Link] = field(default_factory=dict, compare=False, repr=False)
 
 
-_FACTS = """SELECT DISTINCT ?f WHERE {
-  %s
-  { ?r fdi:hasQuote ?q BIND(?r AS ?f) }
+# The facts about ?r: itself when quoted, what is quoted and points to it, what it annotates.
+FACTS_ABOUT = """{ ?r fdi:hasQuote ?q BIND(?r AS ?f) }
   UNION { ?f ?p ?r . ?f fdi:hasQuote ?q FILTER(?p != fdi:hasQuote) }
-  UNION { ?r oa:hasBody ?f }
+  UNION { ?r oa:hasBody ?f }"""
+_FACTS = (
+    """SELECT DISTINCT ?f WHERE {
+  %s
+  """
+    + FACTS_ABOUT
+    + """
 } ORDER BY ?f LIMIT %d"""
+)
 
 
 def page(run: Runner, iri: str) -> Page | None:
@@ -148,6 +154,9 @@ def page(run: Runner, iri: str) -> Page | None:
     names = lookup(run, wanted)
     facts = evidence.facts(run, fact_iris, names)
     facts.sort(key=lambda f: (_rank(f.kind), f.label.en, f.iri))
+    for f in facts:  # an unlabelled fact is called by its title wherever it is linked
+        if f.iri in names and not names[f.iri].named:
+            names[f.iri] = replace(names[f.iri], label=f.label, named=True)
     measures = [t.iri for f in facts for p, t in f.roles if p.iri == str(QB.measureType)]
     me = names[iri]
     comment = _comment(out)

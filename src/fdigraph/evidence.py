@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from fdigraph.figures import Amount, format_amount
-from fdigraph.labels import PROLOGUE, Link, Row, Runner, Text, lookup, short, values
+from fdigraph.labels import PROLOGUE, Link, Row, Runner, Text, lookup, values
 from fdigraph.mapping import UNIT_IRIS
 from fdigraph.vocab import FDI, QB, SCHEMA, SDMX_ATTRIBUTE
 
@@ -114,14 +114,17 @@ def facts(run: Runner, iris: Sequence[str], names: dict[str, Link]) -> list[Fact
 
 
 def _label(link: Link, roles: Sequence[tuple[Link, Link]]) -> Text:
-    if link.label.vi != short(link.iri):  # labelled in the graph
-        return link.label
+    """The fact's own label, else its roles' labels joined; a title, so capitalised."""
     parts = [target.label for _, target in roles]
-    return (
-        Text(" – ".join(p.vi for p in parts), " – ".join(p.en for p in parts))
-        if parts
-        else link.label
-    )
+    if link.named or not parts:
+        text = link.label
+    else:
+        text = Text(" – ".join(p.vi for p in parts), " – ".join(p.en for p in parts))
+    return Text(_capital(text.vi), _capital(text.en))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _value(one: dict[str, Identifier], names: dict[str, Link]) -> Text | None:

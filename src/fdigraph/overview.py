@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from fdigraph.describe import FACTS_ABOUT
 from fdigraph.labels import PROLOGUE, Link, Runner, Text, local, lookup, values
 
 COUNTED = (
@@ -55,10 +56,15 @@ def overview(run: Runner) -> Overview:
             pattern = f"?x a {cls}"
         found = run(f"{PROLOGUE}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")
         rows.append(Count(name, label, int(str(found[0]["n"])) if found else 0))
+    # Counted as the place's own page counts its facts (describe.FACTS_ABOUT).
     places = run(
         PROLOGUE
         + """SELECT ?a (SAMPLE(?c) AS ?code) (COUNT(DISTINCT ?f) AS ?n) WHERE {
-  ?f fdi:hasQuote ?q ; fdi:refArea|fdi:aboutArea ?a .
+  { SELECT DISTINCT ?r WHERE { ?f fdi:hasQuote ?q ; fdi:refArea|fdi:aboutArea ?r } }
+  """
+        + FACTS_ABOUT
+        + """
+  BIND(?r AS ?a)
   OPTIONAL { ?a fdi:isoCode ?c }
 } GROUP BY ?a ORDER BY DESC(?n) ?code"""
     )

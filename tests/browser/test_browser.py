@@ -73,3 +73,24 @@ def test_search_without_diacritics_finds_the_province(page: Any, server: str) ->
     first.click()
     page.wait_for_url(server + "/id/area/VN-54")
     assert page.locator("h1").inner_text() == "Bắc Giang"
+
+
+def test_resource_pages_show_labels_not_terms_or_keys(page: Any, server: str) -> None:
+    page.goto(server + "/?lang=en")
+    place = page.locator("ul.places li", has=page.locator('a[href="/id/area/VN-54"]'))
+    counted = int(re.search(r"(\d+) facts", place.inner_text()).group(1))
+    place.locator("a").click()
+    page.wait_for_url(server + "/id/area/VN-54")
+    assert page.locator(".fact").count() == counted  # the home page counts what is shown
+    headings = page.locator(".props th").all_inner_texts()
+    assert "replaced by" in headings
+    assert [h for h in headings if re.search(r"\b[a-z-]+:[A-Za-z]", h)] == []
+    titles = page.locator(".fact-label").all_inner_texts()
+    assert [t for t in titles if t[:1].islower()] == []
+    referred = page.locator(".incoming td a").all_inner_texts()
+    assert "bg-instrument-clean-land-bank" not in referred
+    assert any(t.startswith("Clearing land for a bank") for t in referred)
+    page.goto(server + "/id/quote/bac-giang-fdi-2024/bg-fdi-2024-8m-1?lang=vi")
+    badges = page.locator("p.kinds a.badge").all_inner_texts()
+    assert "Chú thích" in badges and "Annotation" not in badges
+    assert page.locator("a", has_text=re.compile(r"^bg-fdi-2024-8m-1$")).count() == 0
