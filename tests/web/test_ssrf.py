@@ -162,7 +162,8 @@ def test_the_check_refuses_each_attack(name: str) -> None:
         ("PREFIX e: <http://h/> SELECT * { SERVICE SILENTe:a { } }", "SILENT and more"),
         ("PREFIXe: <http://h/> PREFIX e: <http://h/> SELECT * { SERVICE e:a { } }", "declared"),
         (r"SELECT * { \u0053ERVICE <http://h/> { } }", "line 1, column 12"),
-        (r"SELECT * { # \u000a SERVICE <http://h/> { } }", "SERVICE <http://h/> at line 1"),
+        # read after §19.2, placed in the client's text: column 21, not 16
+        (r"SELECT * { # \u000a SERVICE <http://h/> { } }", "<http://h/> at line 1, column 21"),
         ("SELECT * {\n  SERVICE <http://h/> { } }", "at line 2, column 3: federated"),
         ("SELECT * { SERVICE ?e { } }", "(the endpoint is the variable ?e): federated"),
         ("SELECT * { SERVICE ex:e { } }", "(the prefix of ex:e is not declared once)"),
@@ -523,3 +524,12 @@ def test_the_gate_undoes_escapes_a_bounded_number_of_times(monkeypatch: pytest.M
     rounds.clear()
     shape = protocol.inspect_query(layered, max_length=65536, max_nesting=9)
     assert shape.services == () and len(rounds) <= lexer._ROUNDS + 1
+
+
+def test_the_workers_keep_the_network_only_when_they_need_it() -> None:
+    assert sandbox.wanted("", remote=False) is None
+    assert sandbox.wanted(" ", remote=False) is None
+    assert sandbox.wanted("http://h/sparql", remote=False) == (
+        "FDIGRAPH_SERVICE_ALLOWLIST names endpoints"
+    )
+    assert sandbox.wanted("", remote=True) == "the store is a remote endpoint"
