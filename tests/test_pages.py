@@ -335,3 +335,14 @@ def test_home_counts_the_facts_the_place_page_shows(client: FlaskClient) -> None
         page = client.get(f"/id/area/{key}?lang=en", headers=HTML).get_data(as_text=True)
         shown = re.search(r'Facts and their quotes <span class="muted">\((\d+)\)', page)
         assert shown is not None and shown.group(1) == count, key
+
+
+def test_no_page_links_to_the_base_iris_host(client: FlaskClient, kinds: dict[str, str]) -> None:
+    """IRIs under the base IRI are linked to this server's pages; the IRIs themselves stay."""
+    names = sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq"))
+    paths = ["/", "/def/fdi", "/queries", "/search?q=bac+giang"]
+    paths += ["/id/" + iri[len(BASE) + 3 :] for iri in kinds.values()]
+    paths += [f"/queries/{n}" for n in names if n != "search"] + ["/queries/search?q=bac"]
+    for path in paths:
+        body = client.get(path, headers=HTML).get_data(as_text=True)
+        assert f'href="{BASE}' not in body, path
