@@ -18,11 +18,13 @@ from fdigraph.extract.draft import (
     DraftSource,
     DraftTeaser,
 )
+from fdigraph.extract.gazetteer import KNOWN_REGIONS, REGIONS
 from fdigraph.extract.layout import Layout, TeaserBlock
 from fdigraph.extract.periods import current_year, latest_date
 from fdigraph.extract.places import MERGER_DATE, area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
+from fdigraph.facts import MEASURES
 from fdigraph.figures import parse_iso_period
 
 _Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
@@ -58,8 +60,8 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     observations = _fold_title(observations, title_end)
     rankings = _fold_title(rankings, title_end)
     observations = _disagreements(observations, _lead_end(text, layout))
-    observations = _one_value_each(observations)
-    rankings = _one_rank_each(rankings)
+    observations = _one_value_each([o for o in observations if o.measure in MEASURES])
+    rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -228,6 +230,11 @@ def _disagreements(facts: list[DraftObservation], lead_end: int) -> list[DraftOb
                 twin, quotes=twin.quotes + fact.quotes, review=note, confidence=0.3
             )
     return out
+
+
+def _known_area(key: str) -> bool:
+    """A key the build knows: no region outside ``KNOWN_REGIONS``."""
+    return key not in REGIONS or key in KNOWN_REGIONS
 
 
 def _identity(o: DraftObservation) -> tuple[object, ...]:
