@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pycountry
@@ -194,3 +195,20 @@ def test_the_34_units_after_the_merger() -> None:
 )
 def test_places_table(text: str, codes: list[str]) -> None:
     assert [p.code for p in find_places(text)] == codes
+
+
+def test_the_gazetteer_names_what_the_reference_data_knows() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from fdigraph.extract.gazetteer import COUNTRIES, KNOWN_REGIONS
+
+    root = Path(__file__).resolve().parents[1]
+    places = yaml.safe_load((root / "data" / "reference" / "places.yaml").read_text("utf-8"))
+    assert set(COUNTRIES) <= {a["code"] for a in places["countries"]["areas"]}
+    assert set(KNOWN_REGIONS) == {a["key"] for a in places["regions"]["areas"]}
+    history = yaml.safe_load((root / "data" / "reference" / "history.yaml").read_text("utf-8"))
+    successors = {m["successor"] for m in history["mergers"]}
+    after = date(2025, 7, 1)
+    assert {area_key(code, after) for code in MERGERS} == successors

@@ -18,11 +18,13 @@ from fdigraph.extract.draft import (
     DraftSource,
     DraftTeaser,
 )
+from fdigraph.extract.gazetteer import KNOWN_REGIONS, REGIONS
 from fdigraph.extract.layout import Layout, TeaserBlock
 from fdigraph.extract.periods import current_year, latest_date
 from fdigraph.extract.places import MERGER_DATE, area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
+from fdigraph.facts import MEASURES
 from fdigraph.figures import parse_iso_period
 
 _Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
@@ -58,6 +60,8 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     observations = _fold_title(observations, title_end)
     rankings = _fold_title(rankings, title_end)
     observations = _disagreements(observations, _lead_end(text, layout))
+    observations = _one_value_each([o for o in observations if o.measure in MEASURES])
+    rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -225,6 +229,60 @@ def _disagreements(facts: list[DraftObservation], lead_end: int) -> list[DraftOb
             out[out.index(twin)] = replace(
                 twin, quotes=twin.quotes + fact.quotes, review=note, confidence=0.3
             )
+    return out
+
+
+def _known_area(key: str) -> bool:
+    """A key the build knows: no region outside ``KNOWN_REGIONS``."""
+    return key not in REGIONS or key in KNOWN_REGIONS
+
+
+def _identity(o: DraftObservation) -> tuple[object, ...]:
+    """What the loader takes to be one fact: two values for it would contradict."""
+    return (
+        o.area,
+        o.measure,
+        o.period,
+        o.counterpart,
+        o.comparison,
+        o.stock,
+        o.base,
+        o.base_area,
+        o.share_of,
+        o.source,
+    )
+
+
+def _one_value_each(facts: list[DraftObservation]) -> list[DraftObservation]:
+    """One fact per identity: the first is kept, flagged with the figures that were dropped.
+
+    ("tỷ lệ lấp đầy trên 60%, riêng KCN VSIP khoảng 80%": the second belongs to one park.)
+    """
+    kept: dict[tuple[object, ...], int] = {}
+    out: list[DraftObservation] = []
+    for fact in facts:
+        key = _identity(fact)
+        if key not in kept:
+            kept[key] = len(out)
+            out.append(fact)
+            continue
+        first = out[kept[key]]
+        if first.qualifier != "exact" and fact.qualifier == "exact":
+            first, fact = fact, first  # "hơn 15.000 tỷ đồng" in a headline, "15.320" below
+        note = f"also stated as {fact.figure!r} (another part or place?): check"
+        review = f"{first.review}; {note}" if first.review else note
+        out[kept[key]] = replace(first, review=review, confidence=min(first.confidence, 0.5))
+    return out
+
+
+def _one_rank_each(facts: list[DraftRanking]) -> list[DraftRanking]:
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for fact in facts:
+        key = (fact.area, fact.indicator, fact.scope, fact.period, fact.comparator, fact.source)
+        if key not in seen:
+            seen.add(key)
+            out.append(fact)
     return out
 
 

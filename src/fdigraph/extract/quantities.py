@@ -140,7 +140,7 @@ def _read(
     return Quantity(
         start=match.start(),
         end=match.end(),
-        figure=text[match.start() : match.end()],
+        figure=_figure(text, match, unit_word),
         value=normalise(value),
         unit=unit,
         noun=fold(unit_word),
@@ -149,6 +149,15 @@ def _read(
         word_numeral=word_numeral,
         value_max=upper,
     )
+
+
+def _figure(text: str, match: re.Match[str], unit_word: str) -> str:
+    """The figure as written, ending at a unit word the fact files know ("120 dự án", not
+    "120 dự án FDI": "FDI" tells the measure, not the unit)."""
+    written = text[match.start() : match.end()]
+    if unit_word == "dự án fdi":
+        return written[: written.lower().rindex("fdi")].rstrip()
+    return written
 
 
 def _change(before: str, after: str, unit_word: str) -> str | None:

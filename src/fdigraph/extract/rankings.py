@@ -105,6 +105,12 @@ def indicator_of(folded: str, before: tuple[int, int], after: tuple[int, int]) -
     best: tuple[int, int, str] | None = None
     for cue, indicator in INDICATOR_CUES:
         m = re.search(rf"\b{cue}\b", folded[after[0] : after[1]])
+        # A cue after the rank names its indicator only close by ("đứng thứ 4 về chỉ số
+        # ..."), not in the next clause ("...; chỉ số PAR xếp thứ 17").
+        if m and (
+            m.start() > 30 and not re.search(r"\bve\b", folded[after[0] : after[0] + m.start()])
+        ):
+            m = None
         if m and (best is None or (m.start(), -len(cue)) < best[:2]):
             best = (m.start(), -len(cue), indicator)
     if best is not None:
