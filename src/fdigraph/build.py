@@ -9,6 +9,7 @@ enter the graph.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib
 import json
@@ -24,7 +25,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDFS
 
-from fdigraph import config, datacube, mapping, sources, store
+from fdigraph import config, datacube, fulltext, mapping, sources, store
 from fdigraph import facts as F
 from fdigraph.errors import ValidationError
 from fdigraph.validate import ValidationReport, check, load_shapes
@@ -202,6 +203,8 @@ def build(
     try:
         for name, content in files.items():
             (scratch / name).write_bytes(content)
+            # The dumps the server offers; mtime=0 keeps them byte-identical too.
+            (scratch / f"{name}.gz").write_bytes(gzip.compress(content, 9, mtime=0))
         info = store.BuildInfo(
             build=build_id,
             triples=len(assembled.data) + len(assembled.ontology) + len(assembled.examples),
@@ -222,6 +225,7 @@ def build(
         extra = _describe(store_path, info, values)
         if extra is not None:
             (scratch / "void.ttl").write_bytes(extra)
+        _index(store_path, info, scratch / fulltext.FILE)
         (scratch / "build.json").write_text(info.to_json(), encoding="utf-8")
         for item in sorted(scratch.iterdir()):
             os.replace(item, dist / item.name)
@@ -229,6 +233,15 @@ def build(
         shutil.rmtree(scratch, ignore_errors=True)
     log(f"wrote {', '.join(sorted(files))} and the store {store_path} (build {build_id})")
     return BuildResult(info, dist, store_path, report)
+
+
+def _index(store_path: Path, info: store.BuildInfo, target: Path) -> None:
+    """The full-text index of the new store (``dist/search.sqlite``), swapped in with it."""
+    opened = store.open_read_only(store_path)
+    try:
+        fulltext.store_index(opened, target, info.build)
+    finally:
+        del opened
 
 
 def _describe(store_path: Path, info: store.BuildInfo, values: Mapping[str, Any]) -> bytes | None:

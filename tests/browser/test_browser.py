@@ -94,3 +94,27 @@ def test_resource_pages_show_labels_not_terms_or_keys(page: Any, server: str) ->
     badges = page.locator("p.kinds a.badge").all_inner_texts()
     assert "Chú thích" in badges and "Annotation" not in badges
     assert page.locator("a", has_text=re.compile(r"^bg-fdi-2024-8m-1$")).count() == 0
+
+def test_search_finds_a_quote_without_accents_and_marks_its_words(page: Any, server: str) -> None:
+    page.goto(server + "/?lang=vi")
+    page.fill("form.bigsearch input[name=q]", "lao dong qua dao tao")
+    page.press("form.bigsearch input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=lao"))
+    hit = page.locator("ol.hits li", has=page.locator("blockquote.passage mark")).first
+    assert hit.locator("blockquote.passage mark").first.inner_text() == "lao động qua đào tạo"
+    assert "Tỉ lệ lao động qua đào tạo" in hit.locator("blockquote.passage").first.inner_text()
+    hit.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/id/obs/"))
+    assert page.locator("blockquote.quote mark").count() >= 1
+
+
+def test_search_for_a_figure_and_a_code(page: Any, server: str) -> None:
+    page.goto(server + "/search?q=" + "1%2C6+ty+USD")
+    first = page.locator("ol.hits li").first
+    assert first.locator("blockquote.passage mark").first.inner_text() == "1,6 tỷ USD"
+    page.fill("form.bigsearch input[name=q]", "VN-54")
+    page.press("form.bigsearch input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"q=VN-54"))
+    top = page.locator("ol.hits li").first
+    assert top.get_attribute("data-matched") == "code"
+    assert top.locator("a").first.inner_text() == "Bắc Giang"

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from fdigraph import config, front
-from fdigraph.web import errors, meta, sparql
+from fdigraph.web import errors, meta, search_index, sparql
 from fdigraph.web.cache import CACHEABLE, ResponseCache
 from fdigraph.web.engine import LRU, Engine
 
@@ -56,6 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _optional_blueprints(app)
     if settings["IN_MEMORY"] and not settings["ENDPOINT"]:  # before gunicorn forks: shared
         meta.prepare_void(app)
+    if not settings["ENDPOINT"]:  # the search index of the build, found or made once
+        search_index.prepare(app)
     # Behind nginx (fdigraph.front), for a build that cannot change while served.
     app.config["FRONT_CACHE"] = bool(app.config.get("FRONT_CACHE")) and not settings["ENDPOINT"]
     app.wsgi_app = ResponseCache(  # type: ignore[method-assign]

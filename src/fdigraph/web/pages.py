@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from fdigraph import chart, describe, front, labels, overview, protocol, search
 from fdigraph.errors import FdigraphError, NotAcceptable, UnknownQuery
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
-from fdigraph.web import editor
+from fdigraph.web import editor, search_index
 from fdigraph.web.cache import keep
 from fdigraph.web.engine import RUNNER, Engine
 
@@ -188,11 +188,11 @@ def ontology(suffix: str) -> BaseResponse:
 
 @bp.route("/search")
 def search_page() -> BaseResponse:
-    """Search labels without caring about diacritics: HTML, or JSON by Accept or format."""
+    """Search labels, quotes and text without caring about diacritics: HTML, or JSON."""
     keep()
     text = request.args.get("q", "")[:200]
-    store = _engine().store()
-    hits = _timed(lambda: search.search(search.store_runner(store), text)) if text else []
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    hits = _timed(lambda: search.search(search_index.index(app), text)) if text else []
     accept = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
     as_json = request.args.get("format") == "json" or (
         request.args.get("format") != "html"
@@ -210,6 +210,17 @@ def search_page() -> BaseResponse:
                 "kind": h.kind,
                 "label": {"vi": h.label_vi, "en": h.label_en},
                 "score": h.score,
+                "matched": h.matched,
+                "passages": [
+                    {
+                        "field": p.field,
+                        "iri": p.iri,
+                        "url": href(p.iri),
+                        "text": p.text,
+                        "marks": [list(m) for m in p.marks],
+                    }
+                    for p in h.passages
+                ],
             }
             for h in hits
         ],
