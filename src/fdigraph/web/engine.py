@@ -63,7 +63,8 @@ class _Job:
     """
 
     __slots__ = (
-        "deadline", "done", "error", "helper", "run", "settled", "slow", "started", "value",
+        "cpu", "deadline", "done", "error", "helper", "run", "settled", "slow", "started",
+        "value",
     )  # fmt: skip
 
     def __init__(self, run: Callable[[], Any], started: float, deadline: float) -> None:
@@ -75,6 +76,7 @@ class _Job:
         self.settled = False
         self.slow = False  # its helper thread was given a low CPU priority
         self.helper: _Helper | None = None
+        self.cpu: float | None = None  # its helper thread's CPU clock when it began
         self.done = threading.Lock()
         self.done.acquire()
 
@@ -85,6 +87,7 @@ class _Helper:
     def __init__(self, runner: Runner) -> None:
         self.runner = runner
         self.tid = 0
+        self.clock: int | None = None  # this thread's CPU-time clock, where there is one
         self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         old = threading.stack_size(STACK_BYTES)
         try:
@@ -94,11 +97,15 @@ class _Helper:
 
     def _loop(self) -> None:
         self.tid = threading.get_native_id()
+        if hasattr(time, "pthread_getcpuclockid"):
+            self.clock = time.pthread_getcpuclockid(threading.get_ident())
         while True:
             job = self.jobs.get()
             if job is None:
                 return
             _CURRENT.deadline = job.deadline
+            if self.clock is not None:
+                job.cpu = time.clock_gettime(self.clock)
             value: Any = None
             error: BaseException | None = None
             try:
@@ -216,8 +223,9 @@ class Runner:
     def _look(self, now: float, rss: int | None) -> None:
         """One look at the running jobs: the memory limit, then the share of long work.
 
-        A job that has run for EXPENSIVE_AFTER is *expensive*: its thread gets the
-        lowest CPU priority, so cheap queries keep the cores. At most ``slots - 1`` jobs
+        A job whose thread has spent EXPENSIVE_AFTER seconds of CPU on it is *expensive*
+        (see :func:`_spent`): its thread gets the lowest CPU priority, so cheap queries
+        keep the cores. At most ``slots - 1`` jobs
         of a worker may be expensive: one more is stopped (503, Retry-After) and the
         worker retires, so one slot always drains within EXPENSIVE_AFTER instead of
         queueing requests behind runaways. Over the memory limit the expensive jobs (or
@@ -226,7 +234,7 @@ class Runner:
         """
         with self.lock:
             live = [j for j in self._running if not j.settled]
-            expensive = [j for j in live if now - j.started >= self.expensive_after]
+            expensive = [j for j in live if _spent(j, now) >= self.expensive_after]
             for job in expensive:
                 if not job.slow:
                     job.slow = _lower_priority(job)
@@ -273,6 +281,24 @@ def _rss() -> int | None:
             return int(f.read().split()[1]) * PAGE_BYTES
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _spent(job: _Job, now: float) -> float:
+    """The seconds of CPU its thread has spent on ``job`` (wall seconds where no CPU clock).
+
+    CPU time, not the time since it arrived: a cheap page that waits for a core on a busy
+    machine, or a query waiting on a remote store's answer, costs this process nothing and
+    is never taken for a runaway; the wall-clock time limit still bounds them.
+    """
+    helper = job.helper
+    if helper is None or helper.clock is None:
+        return now - job.started
+    if job.cpu is None:
+        return 0.0  # queued behind its helper's previous job: not begun
+    try:
+        return time.clock_gettime(helper.clock) - job.cpu
+    except OSError:  # the thread has ended
+        return 0.0
 
 
 def _lower_priority(job: _Job) -> bool:
