@@ -185,3 +185,19 @@ def test_every_measure_needs_a_vietnamese_example(mini: Graph) -> None:
     ontology.remove((FDI.fdiNewCapital, SKOS.example, None))
     report = check(mini, SHAPES, ontology)
     assert not report.conforms and "Vietnamese example" in report.text
+
+
+def test_a_constraint_query_is_parsed_once_and_run_with_each_binding() -> None:
+    """pySHACL's per-focus-node queries: one parse, answers that follow the bindings."""
+    from fdigraph.validate import _prepared
+
+    g = Graph()
+    a, b, p = URIRef("http://e/a"), URIRef("http://e/b"), URIRef("http://e/p")
+    g.add((a, p, Literal(1)))
+    g.add((b, p, Literal(2)))
+    text = "SELECT ?v WHERE { ?s <http://e/p> ?v }"
+    _prepared.cache_clear()
+    assert [row[0] for row in g.query(text, initBindings={"s": a})] == [Literal(1)]
+    assert [row[0] for row in g.query(text, initBindings={"s": b})] == [Literal(2)]
+    info = _prepared.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
