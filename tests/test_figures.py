@@ -157,3 +157,17 @@ def test_bad_iso_periods_are_refused(text: str) -> None:
 def test_period_keys_are_iri_safe() -> None:
     period = Period(date(2024, 1, 1), date(2024, 8, 31))
     assert period.key == "2024-01_2024-08" and period.duration == "P8M"
+
+
+def test_a_bare_scale_word_takes_the_currency_the_fact_states() -> None:
+    """ "vốn đăng ký 512.000 tỷ" in a đồng sentence: the fact file says VND."""
+    from fdigraph.figures import parse_figure
+
+    assert parse_figure("512.000 tỷ", "VND").amount == Amount(Decimal(512_000 * 10**9), "VND")
+    assert parse_figure("20-25 triệu", "USD").upper == Decimal(25_000_000)
+    with pytest.raises(FigureError, match="has no unit"):
+        parse_figure("512.000 tỷ")  # no currency stated: not money
+    with pytest.raises(FigureError, match="has no unit"):
+        parse_figure("4,1", "USD")  # no scale word either: nothing says it is an amount
+    with pytest.raises(FigureError, match="has no unit"):
+        parse_figure("5 tỷ", "HA")  # only a currency is implied by a bare scale word

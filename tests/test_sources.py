@@ -131,3 +131,29 @@ def test_cli_reports_the_error_and_exits_non_zero(
     assert result.exit_code == 1
     assert "bac-giang-fdi-2024.yaml:" in result.output and "HECTARE" in result.output
     assert not (project / "dist").exists()
+
+
+def test_a_fact_may_name_a_concept_an_earlier_file_defines(project: Path) -> None:
+    """The Hải Dương file ranks investors by the seed file's indicator-investor-capital."""
+    import pyoxigraph as ox
+
+    from fdigraph.store import open_read_only
+
+    labelled = Path(__file__).parent / "data" / "extract"
+    for suffix, folder in ((".txt", "articles"), (".yaml", "facts")):
+        name = "hai-duong-fdi-2024-11m" + suffix
+        (project / "data" / folder / name).write_bytes((labelled / name).read_bytes())
+    result = build(values_for(project))
+    store = open_read_only(result.store_path, in_memory=True)
+    ask = """PREFIX fdi: <https://fdigraph.example/def/fdi#>
+    ASK { ?r fdi:refArea <https://fdigraph.example/id/area/CN> ;
+             fdi:rankingScope <https://fdigraph.example/id/area/VN-61> ;
+             fdi:rankedIndicator <https://fdigraph.example/id/concept/indicator-investor-capital> }"""
+    answer = store.query(ask, use_default_graph_as_union=True)
+    assert isinstance(answer, ox.QueryBoolean) and bool(answer)
+
+
+def test_a_concept_no_file_defines_is_still_refused(project: Path) -> None:
+    break_file(project, "indicator: indicator-dti", "indicator: indicator-nowhere")
+    with pytest.raises(FactError, match="'indicator-nowhere' is not a concept of scheme"):
+        build(values_for(project))

@@ -108,18 +108,28 @@ class Amount:
     unit: str
 
 
-def parse_amount(text: str) -> Amount:
-    """Read '1,6 tỷ USD' -> Amount(1600000000, 'USD'); '365ha' -> Amount(365, 'HA')."""
+CURRENCIES = ("VND", "USD")
+
+
+def parse_amount(text: str, currency: str | None = None) -> Amount:
+    """Read '1,6 tỷ USD' -> Amount(1600000000, 'USD'); '365ha' -> Amount(365, 'HA').
+
+    News drops "đồng" after a scale word once the sentence is about đồng ("vốn đăng ký
+    512.000 tỷ"): with ``currency`` (VND or USD, the unit the fact file states) a scaled
+    amount with no unit word is in that currency. A bare number stays an error: without a
+    scale word nothing says it is money.
+    """
     match = _AMOUNT.match(" ".join(text.split()))
     if not match:
         raise FigureError(f"not an amount with a unit: {text!r}")
     unit_word = match["unit"]
-    if unit_word is None:
+    if unit_word is None and not (match["scale"] and currency in CURRENCIES):
         raise FigureError(f"amount has no unit: {text!r}")
     value = parse_number(match["num"])
     if match["scale"]:
         value *= SCALES[match["scale"].lower()]
-    return Amount(normalise(value), UNITS[unit_word.lower()])
+    unit = UNITS[unit_word.lower()] if unit_word is not None else str(currency)
+    return Amount(normalise(value), unit)
 
 
 @dataclass(frozen=True)
@@ -146,10 +156,11 @@ _DOUBLING: dict[str, Decimal] = {
 _RANGE = re.compile(r"^(?P<low>[\d.,]+)\s*[-–]\s*(?P<rest>[\d.,]+.*)$")
 
 
-def parse_figure(text: str) -> Figure:
+def parse_figure(text: str, currency: str | None = None) -> Figure:
     """Read a figure with what may surround it: 'giảm 4,2%', '20-25 dự án', 'gấp đôi', '5,4 lần'.
 
     A range's scale and unit apply to both bounds ("20-25 triệu USD"); "gấp đôi" is 2.
+    ``currency``: see :func:`parse_amount`.
     """
     phrase = " ".join(text.split())
     sign = 0
@@ -163,13 +174,13 @@ def parse_figure(text: str) -> Figure:
             return Figure(Amount(_DOUBLING[rest.lower()], "NUM"), None, sign)
         phrase = rest if rest.lower().endswith("lần") else f"{rest} lần"
     if match := _RANGE.match(phrase):
-        upper = parse_amount(match["rest"])
+        upper = parse_amount(match["rest"], currency)
         ratio = upper.value / parse_number(match["rest"].split()[0])
         low = normalise(parse_number(match["low"]) * ratio)
         if low >= upper.value:
             raise FigureError(f"a range runs from the lower to the higher bound: {text!r}")
         return Figure(Amount(low, upper.unit), upper.value, sign)
-    return Figure(parse_amount(phrase), None, sign)
+    return Figure(parse_amount(phrase, currency), None, sign)
 
 
 def normalise(value: Decimal) -> Decimal:

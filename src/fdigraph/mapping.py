@@ -453,15 +453,24 @@ class Mapper:
         yield from self._provenance(article, s, e.id, e.source, e.quotes)
 
     def fact_set(
-        self, fs: F.FactSet, reference: F.Reference, measure_labels: dict[str, F.Labels]
+        self,
+        fs: F.FactSet,
+        reference: F.Reference,
+        measure_labels: dict[str, F.Labels],
+        concepts: Iterable[F.Concept] = (),
     ) -> Iterator[Triple]:
+        """The triples of one fact set; ``concepts``: those of every fact set of the build.
+
+        A fact may name a concept an earlier fact file defines (concept IRIs are global).
+        """
         art = fs.article
+        known = [*concepts, *fs.concepts]
         labels = {k: p.label for k, p in reference.places.items()}
-        labels.update({c.id: c.label for c in fs.concepts})
+        labels.update({c.id: c.label for c in known})
         labels.update(measure_labels)
         kinds = {k: p.kind for k, p in reference.places.items()}
         objects = {k: self.area(k) for k in reference.places}
-        objects.update({c.id: self.mint("concept", c.id) for c in fs.concepts})
+        objects.update({c.id: self.mint("concept", c.id) for c in known})
         objects.update({p.id: self.mint("project", p.id) for p in fs.projects})
         yield from self.article(art)
         for t in fs.teasers:
@@ -510,8 +519,10 @@ def to_graph(
         for mg in reference.mergers:
             for t in m.merger(mg, reference.resolution):
                 g.add(t)
+    fact_sets = tuple(fact_sets)
+    concepts = [c for fs in fact_sets for c in fs.concepts]
     for fs in fact_sets:
-        for t in m.fact_set(fs, reference, measure_labels):
+        for t in m.fact_set(fs, reference, measure_labels, concepts):
             g.add(t)
     return g
 

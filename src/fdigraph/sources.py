@@ -447,7 +447,9 @@ class _FactFile(_Reader):
         return c
 
     def _concept_ref(self, node: _Map, key: str, scheme: str) -> str:
-        concept = self.concepts.get(self.aliases.get(node[key], node[key]))
+        ref = self.aliases.get(node[key], node[key])
+        # A concept of this file, or one an earlier fact file defines (its IRI is global).
+        concept = self.concepts.get(ref) or self.known.get(ref)
         if concept is None or concept.scheme != scheme:
             raise self.fail(f"{key} {node[key]!r} is not a concept of scheme {scheme!r}", node, key)
         return concept.id
@@ -651,7 +653,7 @@ class _FactFile(_Reader):
     def _figure(self, node: _Map, key: str, unit: str, quotes: Iterable[F.Quote]) -> Figure:
         written = str(node["figure"])
         try:
-            figure = parse_figure(written)
+            figure = parse_figure(written, unit)
         except FigureError as err:
             raise self.fail(f"{key}: figure {err.message}", node, "figure") from None
         if figure.amount.unit != unit:
