@@ -32,6 +32,7 @@ CASES: dict[str, list[dict[str, list[str]]]] = {
     "area-profile": [{"area": ["VN-57"]}],
     "areas-by-sector": [{"sector": ["sector-software"]}],
     "facts-with-quotes": [{"area": ["VN-13"]}],
+    "fdi-by-component": [{"period": ["2024-01/2024-08"], "lang": ["vi"]}, {"area": ["VN-13"]}],
     "fdi-by-period": [{"area": ["VN-54"], "min_usd": ["1550000000"]}],
     "infrastructure": [{"area": ["VN-13"], "lang": ["vi"]}],
     "investment-pillars": [{"lang": ["vi"]}],
@@ -42,8 +43,13 @@ CASES: dict[str, list[dict[str, list[str]]]] = {
     "periods": [{"year": ["2024"]}],
     "prioritises-sector": [{"sector": ["sector-software"]}],
     "rankings": [{"indicator": ["indicator-fdi-attraction", "indicator-dti"], "top": ["7"]}],
+    "rankings-for-period": [
+        {"period": ["2024-01/2024-08"], "lang": ["vi"]},
+        {"scope": ["trung-du-mien-nui-phia-bac"]},
+    ],
     "search": [{"q": ["Bắc Giang"]}, {"q": ["ban dan"], "lang": ["vi"]}],
     "sectors": [{"relation": ["welcomesSector", "supportsSector"]}],
+    "valid-projects-as-of": [{"as_of": ["2024-06-30"]}, {"area": ["VN-57"], "lang": ["vi"]}],
 }
 REQUIRED = {"search": {"q": ["nhat ban"]}}
 
