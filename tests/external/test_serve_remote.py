@@ -342,7 +342,8 @@ def error_shape(response: httpx.Response) -> bool:
 def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
     """Clients keep asking: 504 while the store hangs, 502 while it is gone, then 200.
 
-    Search alone keeps answering: with --endpoint its index is made in memory at start.
+    Search alone keeps answering: with --endpoint each worker makes its index in memory
+    at its first search, and keeps it while the store is away.
     """
     import threading
 
@@ -363,7 +364,7 @@ def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
                 r = http.get(front.url + path)
                 took = time.monotonic() - began
                 if path.startswith("/search"):
-                    searched.append(r.status_code)  # from the index made at start, not the store
+                    searched.append(r.status_code)  # from the worker's index, not the store
                 else:
                     seen.append((at if at == phase[0] else "between", r.status_code, took))
                 slowest[0] = max(slowest[0], took)
@@ -376,7 +377,12 @@ def test_store_paused_stopped_and_restarted_under_load(front: Front) -> None:
     for thread in clients:
         thread.start()
     try:
-        time.sleep(0.5)
+        # Each worker makes its search index at its first search: wait until every
+        # client (each on its own kept-alive connection to a worker) has searched once.
+        warm = time.monotonic() + 15
+        while len(searched) < len(clients) and time.monotonic() < warm:
+            time.sleep(0.05)
+        time.sleep(0.2)
         phase[0] = "paused"
         os.kill(front.store.process.pid, signal.SIGSTOP)  # accepts connections, never answers
         time.sleep(TIMEOUT + 2.5)
