@@ -141,6 +141,13 @@ def test_ddi_abbreviation() -> None:
             "5.4",
             "2023",
         ),
+        (
+            "Tính đến ngày 28/2/2025, tỉnh Bắc Ninh có 60 dự án mới, giảm 3,5% so với cùng kỳ.",
+            "3,5%",
+            "growth",
+            "-3.5",
+            "2024-01/2024-02",
+        ),
     ],
 )
 def test_changes_growth_and_multipliers_with_their_base(
@@ -414,3 +421,29 @@ def test_transactions_are_contribution_events() -> None:
     )
     assert _one(draft, "1.708 giao dịch").measure == "fdiContributionCount"
     assert _one(draft, "3,28 tỷ USD").measure == "fdiContributionCapital"
+
+
+def test_a_national_report_listing_provinces_once_each_is_about_vietnam() -> None:
+    draft = _draft(
+        "Tính chung 10 tháng năm 2024, tổng vốn FDI đăng ký đạt 27,3 tỷ USD.",
+        "Về địa bàn, Hải Phòng dẫn đầu với 2,5 tỷ USD; Quảng Ninh đứng thứ hai với 2,2 tỷ USD.",
+        title="Vốn FDI 10 tháng tăng mạnh",
+    )
+    assert draft.source.about == ()
+    fact = _one(draft, "27,3 tỷ USD")
+    assert (fact.area, fact.measure, fact.period) == (
+        "VN",
+        "fdiRegisteredCapital",
+        "2024-01/2024-10",
+    )
+    assert _one(draft, "2,2 tỷ USD").area == "VN-13"
+
+
+def test_a_provincial_article_without_its_province_in_the_title_keeps_it() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Quảng Ninh thu hút 2,2 tỷ USD vốn FDI, gấp đôi cả nước bình quân.",
+        "Quảng Ninh có 25 dự án mới; Hải Phòng lân cận có 60 dự án.",
+        "Vốn thực hiện ước đạt 900 triệu USD.",
+        title="Thu hút FDI năm 2024 vượt kế hoạch",
+    )
+    assert _one(draft, "900 triệu USD").area == "VN-13"

@@ -241,6 +241,26 @@ def _unique(blocks: list[TeaserBlock]) -> tuple[TeaserBlock, ...]:
     return tuple(out)
 
 
+def _national(text: str, body: Span, counts: Counter[str]) -> bool:
+    """A body that names no province more than the others, or the nation twice as often.
+
+    ("Bắc Ninh dẫn đầu với ..., Hà Nội đứng thứ hai ...": provinces listed once each in a
+    report of the Foreign Investment Agency on the whole country.)
+    """
+    top = counts.most_common(2)
+    if not top:
+        return False
+    folded = fold(text[body.start : body.end])
+    nation = len(_NATION.findall(folded))
+    alone = len(top) == 1 or top[0][1] > max(top[1][1], 1)
+    return not alone or nation >= 2 * top[0][1]
+
+
+_NATION = re.compile(
+    r"\b(ca nuoc|toan quoc|viet nam|cuc dau tu nuoc ngoai|tong cuc thong ke|cuc thong ke)\b"
+)
+
+
 def _topic(text: str, body: Span) -> str | None:
     counts = Counter(
         p.code for p in find_places(text, body.start, body.end) if p.kind == "province"
@@ -249,6 +269,8 @@ def _topic(text: str, body: Span) -> str | None:
     title_places = [p.code for p in in_title if p.kind == "province"]
     if not title_places and any(p.code == "VN" for p in in_title):
         return None  # a national article: figures without a place are Vietnam's
+    if not title_places and _national(text, body, counts):
+        return None
     for code in title_places:
         counts[code] += 3
     return counts.most_common(1)[0][0] if counts else None
