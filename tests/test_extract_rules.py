@@ -447,3 +447,42 @@ def test_a_provincial_article_without_its_province_in_the_title_keeps_it() -> No
         title="Thu hút FDI năm 2024 vượt kế hoạch",
     )
     assert _one(draft, "900 triệu USD").area == "VN-13"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "measure", "period"),
+    [
+        (
+            "Tính đến ngày 20/9/2024, tỉnh Long An có 45 dự án mới được cấp phép với tổng vốn"
+            " đăng ký 300 triệu USD.",
+            "45 dự án",
+            "fdiNewProjectCount",
+            "2024-01-01/2024-09-20",
+        ),
+        (
+            "Tính đến ngày 20/9/2024, tỉnh Long An có 45 dự án mới được cấp phép với tổng vốn"
+            " đăng ký 300 triệu USD.",
+            "300 triệu USD",
+            "fdiNewCapital",
+            "2024-01-01/2024-09-20",
+        ),
+        (
+            "Tính đến ngày 30/9/2024, tổng vốn FDI đăng ký của tỉnh Long An đạt 900 triệu USD,"
+            " tăng 12% so với cùng kỳ.",
+            "900 triệu USD",
+            "fdiRegisteredCapital",
+            "2024-01/2024-09",
+        ),
+        (
+            "Tính đến ngày 30/9/2024, tỉnh Long An có 1.200 dự án FDI với tổng vốn 12 tỷ USD.",
+            "1.200 dự án",
+            "fdiValidProjectCount",
+            "2024-09-30",
+        ),
+    ],
+)
+def test_a_flow_to_a_day_is_the_year_to_that_day_not_a_stock(
+    sentence: str, figure: str, measure: str, period: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.area, fact.measure, fact.period) == ("VN-41", measure, period)

@@ -68,7 +68,15 @@ _CAPITAL_OF_COUNT = {
     "ddiNewProjectCount": "ddiNewCapital",
     "ddiAdjustmentCount": "ddiAdjustedCapital",
 }
-_FLOW_CUES = re.compile(r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi)\b")
+_FLOW_CUES = re.compile(
+    r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi|du an moi|cap phep"
+    r"|chu truong dau tu|von thuc hien|giai ngan)\b"
+)
+# Just after a figure dated "tính đến ngày ...": what makes it the year's flow to that day
+# ("520 dự án mới", "đạt 16,28 tỷ USD, tăng 7,4% so với cùng kỳ"), not a stock.
+_FLOW_AFTER = re.compile(
+    r"\s*(?:fdi\s+)?(?:moi|duoc cap phep|duoc cap moi)\b|[^;]{0,25}\bso voi cung ky\b"
+)
 
 
 @dataclass
@@ -249,8 +257,9 @@ def _observation(
     dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
     own = any(p.period is not None for p in here.periods)
     now = any(p.kind == "now" and not p.start > q.start for p in here.periods)
-    stock = stock_cue or ((dated or now) and not _FLOW_CUES.search(head))
-    stock = stock or (here.stock_context and not own and not _FLOW_CUES.search(head))
+    flow = bool(_FLOW_CUES.search(head) or _FLOW_AFTER.match(folded, q.end, s.end))
+    stock = stock_cue or ((dated or now) and not flow)
+    stock = stock or (here.stock_context and not own and not flow)
     subject = _subject_after(folded, here)
     if subject is not None and subject.start > q.start:
         stock = True  # "Với 357 dự án, tổng vốn 5,98 tỷ USD, hiện Nhật Bản đứng thứ 2"
