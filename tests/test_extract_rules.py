@@ -486,3 +486,39 @@ def test_a_flow_to_a_day_is_the_year_to_that_day_not_a_stock(
 ) -> None:
     fact = _one(_draft(sentence), figure)
     assert (fact.area, fact.measure, fact.period) == ("VN-41", measure, period)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "measure", "period"),
+    [
+        (
+            "Từ ngày 1/7 đến nay, tỉnh Long An đã cấp mới 6 dự án FDI.",
+            "6 dự án",
+            "fdiNewProjectCount",
+            "2024-07-01/2024-11-11",
+        ),
+        (
+            "Từ ngày 1/7/2024, tỉnh Long An thu hút thêm 5 dự án mới.",
+            "5 dự án",
+            "fdiNewProjectCount",
+            "2024-07-01/2024-11-11",
+        ),
+        (
+            "Sau khi điều chỉnh quy hoạch từ ngày 1/7/2024, tỉnh Long An có 40 KCN.",
+            "40 KCN",
+            "industrialParkCount",
+            "2024-07-01",
+        ),
+        (
+            "Tỉnh Long An có 37 KCN được quy hoạch với tổng diện tích 15.000 ha.",
+            "15.000 ha",
+            "industrialParkArea",
+            "2024-11-11",
+        ),
+    ],
+)
+def test_from_a_day_and_undated_stocks(
+    sentence: str, figure: str, measure: str, period: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.area, fact.measure, fact.period) == ("VN-41", measure, period)

@@ -104,6 +104,7 @@ class _Sentence:
     merged: bool
     stock_context: bool = False  # the period carried over is a stock's as-of day
     carried_here: bool = True  # the period carried over is from this paragraph
+    published: date | None = None  # the page's date: what an undated stock is as of
     levels: list[DraftObservation] = field(default_factory=list)  # read so far, levels only
 
 
@@ -147,6 +148,7 @@ def read_part(
                 merged,
                 stock_context,
                 carried_here or part.teaser,
+                published,
             )
             for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
@@ -202,7 +204,11 @@ def _references(folded: str, s: Span, places: list[Place], area: str | None) -> 
 
 
 def _period(
-    q: Quantity, stock: bool, periods: list[PeriodMention], carried: PeriodMention | None
+    q: Quantity,
+    stock: bool,
+    periods: list[PeriodMention],
+    carried: PeriodMention | None,
+    published: date | None = None,
 ) -> tuple[str | None, str | None, bool]:
     """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``."""
     usable = [p for p in periods if p.period is not None or p.kind in {"none", "now"}]
@@ -219,6 +225,9 @@ def _period(
     chosen = before[-1] if before else after[0] if after else None
     inferred: str | None = None
     if chosen is None:
+        if (carried is None or carried.period is None) and stock and published is not None:
+            # "Tỉnh có 37 KCN được quy hoạch": a stock with no date is as of the page's date.
+            return published.isoformat(), "published", True
         if carried is None or carried.period is None:
             return None, None, False
         chosen, inferred = carried, "context"
@@ -229,6 +238,11 @@ def _period(
     if chosen.published:
         inferred = "published"
     period = chosen.period
+    if chosen.since and not stock:
+        # "từ ngày 1/7/2025, tỉnh thu hút 6 dự án": from that day to the page's date.
+        if published is None or published < period.begin:
+            return None, None, False
+        return Period(period.begin, published).iso, "published", False
     if chosen.as_of and not stock:
         # "tính đến ngày 20/9, tổng vốn đăng ký cấp mới ... đạt": the year to that day.
         period = Period(date(period.end.year, 1, 1), period.end)
@@ -295,7 +309,7 @@ def _observation(
     carried = None if measure in _PARKS else here.carried
     if not here.carried_here and not _INVESTMENT.match(measure):
         carried = None  # only investment figures take a period from an earlier paragraph
-    period, inferred, _ = _period(q, is_stock, here.periods, carried)
+    period, inferred, _ = _period(q, is_stock, here.periods, carried, here.published)
     base = Base()
     if comparison.code in {"change", "growth", "multiplier"}:
         base = base_of(folded[s.start : s.end], q.start - s.start, period)
