@@ -522,3 +522,53 @@ def test_from_a_day_and_undated_stocks(
 ) -> None:
     fact = _one(_draft(sentence), figure)
     assert (fact.area, fact.measure, fact.period) == ("VN-41", measure, period)
+
+
+def test_teasers_printed_once_under_a_section_header() -> None:
+    page = "\n\n".join(
+        [
+            "Bình Dương: 10 tháng thu hút 1,2 tỷ USD vốn FDI",
+            DATE_LINE,
+            "10 tháng năm 2024, tỉnh Bình Dương thu hút 1,2 tỷ USD vốn FDI.",
+            "Minh Anh",
+            "Tin khác",
+            "Bình Phước: 10 tháng cấp mới 12 dự án FDI",
+            "Trong 10 tháng năm 2024, tỉnh Bình Phước cấp mới 12 dự án FDI với tổng vốn 150"
+            " triệu USD.",
+            "Tây Ninh: Khởi công nhà máy giày 25 triệu USD",
+            "Tiền Giang: Mở rộng KCN Long Giang thêm 300 ha",
+        ]
+    )
+    draft = extract(page + "\n", source_id="t")
+    assert [t.section for t in draft.teasers] == ["latest", "latest", "latest"]
+    assert _one(draft, "300 ha").period is None  # a teaser has no date of its own
+    assert draft.teasers[0].summary is not None
+    capital = _one(draft, "150 triệu USD")
+    assert (capital.area, capital.measure, capital.period) == (
+        "VN-58",
+        "fdiNewCapital",
+        "2024-01/2024-10",
+    )
+    plant = _one(draft, "25 triệu USD")
+    assert (plant.area, plant.measure, plant.period) == (
+        "VN-37",
+        "investmentCapitalAttracted",
+        None,
+    )
+
+
+def test_a_plant_of_a_named_foreign_investor_is_fdi() -> None:
+    draft = _draft("Tỉnh Tây Ninh khởi công nhà máy 25 triệu USD của tập đoàn Hàn Quốc.")
+    fact = _one(draft, "25 triệu USD")
+    assert (fact.measure, fact.counterpart) == ("fdiRegisteredCapital", "KR")
+
+
+def test_exports_of_the_fdi_sector_are_exports() -> None:
+    draft = _draft("Năm 2024, xuất khẩu của khu vực FDI tỉnh Bắc Ninh tăng 16% so với năm 2023.")
+    fact = _one(draft, "16%")
+    assert (fact.area, fact.measure, fact.comparison, fact.base) == (
+        "VN-56",
+        "exportValue",
+        "growth",
+        "2023",
+    )

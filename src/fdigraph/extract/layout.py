@@ -27,8 +27,11 @@ SECTIONS: dict[str, str] = {
     "tin lien quan": "related-link",
     "bai viet lien quan": "related-link",
     "doc them": "related-link",
+    "xem them": "related-link",
+    "tin khac": "latest",
+    "tin moi": "latest",
 }
-_STOP = ("ban thay bai viet nay", "xem them", "mobile ver", "phien ban di dong")
+_STOP = ("ban thay bai viet nay", "mobile ver", "phien ban di dong")
 # A page's date line: "Thứ Sáu, 20/09/2024 08:30 (GMT+7)", "20/9/2024 | 08:28", "Cập nhật: ...".
 _DATE_LINE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](20\d\d)(?!\d)")
 _CLOCK = re.compile(
@@ -160,11 +163,12 @@ def _pair(short: Span, full: Span) -> bool:
 def _teasers(lines: list[Span]) -> list[TeaserBlock]:
     out: list[TeaserBlock] = []
     section = "related-link"
+    in_section = False
     i = 0
     while i < len(lines):
         line = lines[i]
         if header := _is_header(line):
-            section, i = header, i + 1
+            section, i, in_section = header, i + 1, True
             continue
         if i + 1 < len(lines) and _pair(line, lines[i + 1]) and not _is_stop(line):
             headline, i = lines[i + 1], i + 2
@@ -176,8 +180,28 @@ def _teasers(lines: list[Span]) -> list[TeaserBlock]:
                     summary, i = nxt, i + 1
             out.append(_block(section, headline, summary))
             continue
+        if in_section and _single_headline(line) and not _is_stop(line):
+            # A headline printed once under a section header, then maybe its summary.
+            summary = None
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            i += 1
+            if nxt and _summary_line(nxt) and not (i + 1 < len(lines) and _pair(nxt, lines[i + 1])):
+                summary, i = nxt, i + 1
+            out.append(_block(section, line, summary))
+            continue
         i += 1
     return out
+
+
+def _single_headline(line: Span) -> bool:
+    """A headline: a few words, no sentence stop at its end, not a section header."""
+    words = len(line.text.split())
+    return 4 <= words <= 30 and line.text[-1] not in ".!?…:" and not _is_header(line)
+
+
+def _summary_line(line: Span) -> bool:
+    """A teaser's summary: a sentence (it ends with a stop), not a header or a stop line."""
+    return line.text[-1] in ".!?…" and not _is_header(line) and not _is_stop(line)
 
 
 def _inline_links(text: str, lines: list[Span]) -> list[TeaserBlock]:

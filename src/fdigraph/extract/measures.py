@@ -95,6 +95,11 @@ STOCK_CUES = re.compile(
     r"\b(luy ke|con hieu luc|hien co|dang hoat dong|tu truoc den nay|tong so du an|hien dang co"
     r"|da thanh lap|duoc thanh lap)\b"
 )
+# One plant or resort being built: its capital is investment, not FDI, unless a foreign
+# investor is named.
+_ONE_PLANT = re.compile(
+    r"\b(khoi cong|nha may|resort|khu nghi duong|khach san|trung tam thuong mai)\b"
+)
 # Growth measures: their percent is a level, not a growth of something else.
 GROWTH_MEASURES = {"grdpGrowth", "industrialProductionIndexGrowth"}
 
@@ -160,6 +165,7 @@ def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
         return ("programmeImplementationDuration", True) if hit else ("duration", False)
     if q.unit == "NUM":
         return _count(q, window)
+    window = _sector_masked(window)
     if q.unit in {"USD", "VND"}:
         return _money(q, window)
     if q.unit == "HA":
@@ -173,6 +179,30 @@ def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
     if q.unit == "KM":
         return "roadLength", True
     return "count", False
+
+
+def _sector_masked(window: Window) -> Window:
+    """Exports or budget of "khu vực FDI": FDI names whose exports, not the measure."""
+    if not _NOT_INVESTMENT.search(window.sentence + " " + window.after):
+        return window
+
+    def mask(text: str) -> str:
+        return _FDI_SECTOR.sub(lambda m: " " * len(m[0]), text)
+
+    return Window(
+        mask(window.before),
+        mask(window.after),
+        mask(window.sentence),
+        window.domestic,
+        window.stock,
+        window.foreign,
+    )
+
+
+_NOT_INVESTMENT = re.compile(r"\b(xuat khau|nhap khau|kim ngach|thu ngan sach|nop ngan sach)\b")
+_FDI_SECTOR = re.compile(
+    r"\b(?:khu vuc|(?:cac )?doanh nghiep)(?: co von)? (?:fdi|(?:dau tu )?nuoc ngoai)\b"
+)
 
 
 def _whole(window: Window) -> Window:
@@ -214,6 +244,9 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
     if q.unit == "USD" and re.search(r"\b(nganh|linh vuc)\b", window.sentence):
         return "fdiRegisteredCapital", True  # a sector's share of the FDI in USD
     if re.search(r"\bvon dau tu\b", window.before[-40:] + " " + window.after[:40]):
+        return "investmentCapitalAttracted", True
+    if _ONE_PLANT.search(window.sentence + " " + window.after[:40]):
+        # "Khởi công nhà máy dệt may 30 triệu USD": one plant's capital, investor unnamed.
         return "investmentCapitalAttracted", True
     if q.unit == "USD":
         return "fdiRegisteredCapital", bool(re.search(r"\bthu hut\b", window.sentence))

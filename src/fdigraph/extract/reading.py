@@ -148,7 +148,7 @@ def read_part(
                 merged,
                 stock_context,
                 carried_here or part.teaser,
-                published,
+                None if part.teaser else published,  # a teaser has no date of its own
             )
             for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
