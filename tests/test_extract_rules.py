@@ -572,3 +572,23 @@ def test_exports_of_the_fdi_sector_are_exports() -> None:
         "growth",
         "2023",
     )
+
+
+def test_a_country_s_capital_after_another_country_s_new_projects_is_registered() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, tỉnh Nam Định cấp mới 40 dự án FDI. Nhật Bản dẫn đầu về số dự án"
+        " mới với 12 dự án; Hàn Quốc dẫn đầu về vốn với 30 triệu USD, chiếm 25% tổng vốn FDI."
+    )
+    capital = _one(draft, "30 triệu USD")
+    assert (capital.area, capital.measure, capital.counterpart, capital.period) == (
+        "VN-67",
+        "fdiRegisteredCapital",
+        "KR",
+        "2024-01/2024-09",
+    )
+    assert _one(draft, "25%").measure == "fdiRegisteredCapital"
+    owned = _draft(
+        "Ngày 5/11/2024, tỉnh Nam Định trao chứng nhận cho 3 dự án của nhà đầu tư Hàn Quốc"
+        " với tổng vốn 150 triệu USD."
+    )
+    assert _one(owned, "150 triệu USD").measure == "fdiNewCapital"
