@@ -287,12 +287,12 @@ def _observation(
         linked = _CAPITAL_OF_COUNT.get(last.measure)
         # Not across a new clause with its own subject ("14 dự án; Hàn Quốc dẫn đầu về vốn
         # với 18,7 triệu USD": the capital of all Korea's projects, not of those 14).
-        subject = ";" in before or any(
+        new_subject = ";" in before or any(
             qs[i - 1].end <= p.start < q.start
             and re.fullmatch(r"[^;]*[,;]\s*", folded[qs[i - 1].end : p.start])
             for p in here.places
         )
-        if linked and not has_component(before) and len(before) < 60 and not subject:
+        if linked and not has_component(before) and len(before) < 60 and not new_subject:
             measure, cued = linked, True
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
