@@ -592,3 +592,34 @@ def test_a_country_s_capital_after_another_country_s_new_projects_is_registered(
         " với tổng vốn 150 triệu USD."
     )
     assert _one(owned, "150 triệu USD").measure == "fdiNewCapital"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "comparison", "measure"),
+    [
+        (
+            "Quý I/2024, thu ngân sách của tỉnh Hà Tĩnh ước đạt 4.100 tỷ đồng, bằng 24,1% dự toán.",
+            "24,1%",
+            "plan-percent",
+            "stateBudgetRevenue",
+        ),
+        (
+            "Năm 2024, vốn FDI thực hiện của tỉnh Hà Tĩnh ước đạt 700 triệu USD, vượt 8,2% kế"
+            " hoạch.",
+            "8,2%",
+            "plan-excess",
+            "fdiRealisedCapital",
+        ),
+    ],
+)
+def test_an_estimate_against_a_plan_is_an_estimate_and_its_excess_exact(
+    sentence: str, figure: str, comparison: str, measure: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.area, fact.comparison, fact.measure, fact.status, fact.qualifier) == (
+        "VN-23",
+        comparison,
+        measure,
+        "estimate",
+        "exact",
+    )

@@ -330,7 +330,12 @@ def _observation(
     unit = q.unit
     if comparison.code in {"growth", "share", "plan-percent", "plan-excess"}:
         unit = "PERCENT"
-    status = None if comparison.code.startswith("plan") else _status(head.rsplit(";", 1)[-1])
+    status = _status(head.rsplit(";", 1)[-1])
+    if comparison.code.startswith("plan") and status == "target":
+        status = None  # "bằng 19% kế hoạch": the plan is the base, the figure no target
+    qualifier = q.qualifier
+    if comparison.code == "plan-excess" and re.search(r"\bvuot\s+$", folded[s.start : q.start]):
+        qualifier = "exact"  # "vượt 50% kế hoạch": the excess itself, not "more than"
     return DraftObservation(
         id="",
         area=area,
@@ -341,7 +346,7 @@ def _observation(
         unit=unit,
         quotes=(DraftQuote(s.text, s.start, s.end, part.source),),
         confidence=round(max(confidence, 0.1), 2),
-        qualifier=q.qualifier,
+        qualifier=qualifier,
         status=status,
         period_inferred=inferred,
         counterpart=counterpart,
