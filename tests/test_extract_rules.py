@@ -623,3 +623,31 @@ def test_an_estimate_against_a_plan_is_an_estimate_and_its_excess_exact(
         "estimate",
         "exact",
     )
+
+
+def test_a_share_of_the_new_projects_is_of_their_count() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, Hàn Quốc dẫn đầu về số dự án mới tại tỉnh Bắc Giang, chiếm 31,5%"
+        " số dự án FDI cấp mới; Nhật Bản chiếm 20% tổng vốn đăng ký."
+    )
+    projects = _one(draft, "31,5%")
+    assert (projects.area, projects.measure, projects.comparison, projects.period) == (
+        "VN-54",
+        "fdiNewProjectCount",
+        "share",
+        "2024-01/2024-09",
+    )
+    assert _one(draft, "20%").measure == "fdiRegisteredCapital"
+
+
+def test_a_table_line_of_projects_and_capital_is_not_the_new_projects_capital() -> None:
+    draft = _draft(
+        "Kết quả thu hút FDI của tỉnh Bắc Giang qua các năm (số dự án cấp mới, vốn FDI đăng ký):",
+        "Năm 2022: 14 dự án, 1.200 triệu USD.",
+        "Năm 2023, tỉnh Bắc Giang cấp mới 20 dự án với tổng vốn 900 triệu USD và điều chỉnh"
+        " vốn cho 9 dự án thêm 150 triệu USD.",
+    )
+    table = _one(draft, "1.200 triệu USD")
+    assert (table.measure, table.period) == ("fdiRegisteredCapital", "2022")
+    assert _one(draft, "900 triệu USD").measure == "fdiNewCapital"
+    assert _one(draft, "150 triệu USD").measure == "fdiAdjustedCapital"

@@ -74,6 +74,8 @@ _PERCENT: tuple[tuple[str, str], ...] = (
     (r"grdp|tang truong kinh te", "grdpGrowth"),
     (r"kim ngach|xuat khau", "exportValue"),
     (r"thu ngan sach|so thu|thu noi dia", "stateBudgetRevenue"),
+    # "chiếm 43% số dự án FDI cấp mới", "dẫn đầu về số dự án mới với 27,1%": of a count.
+    (r"(?:tong )?so (?:luong )?du an (?:fdi )?(?:cap moi|moi|dang ky moi)", "fdiNewProjectCount"),
     (r"von fdi|fdi|dau tu nuoc ngoai|von dang ky|tong von", "fdiRegisteredCapital"),
 )
 _NOUNS: tuple[tuple[str, str], ...] = (

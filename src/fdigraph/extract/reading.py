@@ -292,7 +292,10 @@ def _observation(
             and re.fullmatch(r"[^;]*[,;]\s*", folded[qs[i - 1].end : p.start])
             for p in here.places
         )
-        if linked and not has_component(before) and len(before) < 60 and not new_subject:
+        # and only with a word that joins them ("với tổng vốn", "vốn"), not a bare comma
+        # of a table's columns ("Năm 2021: 12 dự án, 1.520 triệu USD").
+        joined = re.search(r"\b(voi|von|them|tri gia|gia tri)\b|\|", before)
+        if linked and joined and not has_component(before) and len(before) < 60 and not new_subject:
             measure, cued = linked, True
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
