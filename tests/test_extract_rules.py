@@ -651,3 +651,60 @@ def test_a_table_line_of_projects_and_capital_is_not_the_new_projects_capital() 
     assert (table.measure, table.period) == ("fdiRegisteredCapital", "2022")
     assert _one(draft, "900 triệu USD").measure == "fdiNewCapital"
     assert _one(draft, "150 triệu USD").measure == "fdiAdjustedCapital"
+
+
+def test_a_comparison_names_its_own_capital_and_bracketed_places_are_no_subject() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, tỉnh Cà Mau cấp mới 5 dự án FDI với tổng vốn đăng ký 120 triệu"
+        " USD và 3 lượt điều chỉnh vốn thêm 20 triệu USD.",
+        "Số dự án mới bằng cùng kỳ (tính gộp Cà Mau và Bạc Liêu cũ), nhưng vốn cấp mới gấp"
+        " 1,8 lần.",
+    )
+    fact = _one(draft, "1,8 lần")
+    assert (fact.area, fact.measure, fact.comparison, fact.base) == (
+        "VN-59",
+        "fdiNewCapital",
+        "multiplier",
+        "2023-01/2023-10",
+    )
+
+
+def test_domestic_capital_compared_is_the_domestic_level_just_stated() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, tỉnh Bình Định cấp mới 10 dự án FDI với tổng vốn 80 triệu USD và"
+        " chấp thuận chủ trương cho 40 dự án trong nước với tổng vốn 9.000 tỷ đồng. So với"
+        " cùng kỳ, vốn FDI cấp mới tăng 12%, còn vốn đầu tư trong nước tăng 20,5%."
+    )
+    assert _one(draft, "12%").measure == "fdiNewCapital"
+    domestic = _one(draft, "20,5%")
+    assert (domestic.area, domestic.measure, domestic.period) == (
+        "VN-31",
+        "ddiNewCapital",
+        "2024-01/2024-09",
+    )
+
+
+def test_a_total_named_twice_is_one_fact_under_its_precise_name() -> None:
+    draft = _draft(
+        "Quý I/2024, tổng vốn FDI đăng ký vào tỉnh Bình Định đạt 50 triệu USD.",
+        "Trong đó, cấp mới 3 dự án với 40 triệu USD, điều chỉnh vốn thêm 10 triệu USD. Như"
+        " vậy, tổng vốn FDI cấp mới và tăng thêm đạt 50 triệu USD.",
+    )
+    fact = _one(draft, "50 triệu USD")
+    assert (fact.measure, fact.period, len(fact.quotes)) == (
+        "fdiNewAndAdjustedCapital",
+        "2024-01/2024-03",
+        2,
+    )
+
+
+def test_a_long_named_total_and_investment_of_both_sides() -> None:
+    draft = _draft(
+        "Như vậy, tính chung tổng vốn đăng ký cấp mới, điều chỉnh và góp vốn mua cổ phần, mua"
+        " phần vốn góp của nhà đầu tư nước ngoài vào tỉnh Bình Định trong 8 tháng năm 2024 đạt"
+        " 300 triệu USD.",
+        "Tổng vốn đầu tư thu hút cả trong nước và nước ngoài của tỉnh Bình Định 8 tháng năm"
+        " 2024 đạt khoảng 20.000 tỷ đồng.",
+    )
+    assert _one(draft, "300 triệu USD").measure == "fdiRegisteredCapital"
+    assert _one(draft, "20.000 tỷ đồng").measure == "investmentCapitalAttracted"

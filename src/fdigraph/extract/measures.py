@@ -97,6 +97,10 @@ STOCK_CUES = re.compile(
     r"\b(luy ke|con hieu luc|hien co|dang hoat dong|tu truoc den nay|tong so du an|hien dang co"
     r"|da thanh lap|duoc thanh lap)\b"
 )
+_BOTH_SIDES = re.compile(
+    r"\b(?:trong nuoc va (?:nuoc ngoai|fdi)|(?:nuoc ngoai|fdi) va trong nuoc"
+    r"|ddi va fdi|fdi va ddi)\b"
+)
 # One plant or resort being built: its capital is investment, not FDI, unless a foreign
 # investor is named.
 _ONE_PLANT = re.compile(
@@ -213,11 +217,17 @@ def _whole(window: Window) -> Window:
 
 
 def _money(q: Quantity, window: Window) -> tuple[str, bool]:
+    if _BOTH_SIDES.search(window.before[-80:]):
+        return "investmentCapitalAttracted", True  # "cả trong nước và nước ngoài"
     other = _nearest(_OTHER_MONEY, window)
     invest = _nearest(((_INVESTMENT, "invest"),), window)
     component = _nearest(
         _COMPONENTS, Window(window.before[-90:], window.after[:60], "", False, False)
     )
+    if re.search(rf"\b(?:{_COMPONENTS[0][0]})", window.before[-160:]):
+        # "tổng vốn đăng ký cấp mới, điều chỉnh và góp vốn, mua cổ phần, mua phần vốn góp
+        # của nhà đầu tư nước ngoài trong 8 tháng đạt ...": the total, however long its name.
+        component = ("total", 0)
     if (
         other
         and (invest is None or other[1] < invest[1])

@@ -9,7 +9,7 @@ sentence before (marked inferred).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from fdigraph.extract.comparisons import Base, Comparison, base_of, comparison_of
@@ -68,6 +68,7 @@ _CAPITAL_OF_COUNT = {
     "ddiNewProjectCount": "ddiNewCapital",
     "ddiAdjustmentCount": "ddiAdjustedCapital",
 }
+_INVESTOR_WORD = re.compile(r"\b(fdi|ddi|nuoc ngoai|trong nuoc|von ngoai)\b")
 _FLOW_CUES = re.compile(
     r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi|du an moi|cap phep"
     r"|chu truong dau tu|von thuc hien|giai ngan)\b"
@@ -299,6 +300,9 @@ def _observation(
             measure, cued = linked, True
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
+        named = _clause_measure(q, head, part.observations[-8:])
+        if named is not None:
+            measure, cued = named, True
     elif measure in GROWTH_MEASURES:
         comparison = Comparison("level")
     subjects = [
@@ -306,6 +310,9 @@ def _observation(
         for p in here.places
         if (p.kind in {"province", "reference"} or p.code == "VN") and not p.scope_only
     ]
+    # A place in brackets the figure is not in qualifies the words there ("(tính gộp An
+    # Giang và Kiên Giang cũ), nhưng vốn cấp mới gấp 2,6 lần"): no subject of the figure.
+    subjects = [p for p in subjects if not _bracketed(folded, p, q, s)]
     before_places = [p for p in subjects if p.end <= q.start]
     after_places = [p for p in subjects if p.start >= q.end]
     chosen = before_places[-1] if before_places else after_places[0] if after_places else None
@@ -362,6 +369,36 @@ def _observation(
         value_max=q.value_max,
         at=q.start,
     )
+
+
+def _bracketed(folded: str, p: Place, q: Quantity, s: Span) -> bool:
+    """True when ``p`` is inside brackets of the sentence that do not hold ``q``."""
+    lo, hi = (p.end, q.start) if p.end <= q.start else (q.end, p.start)
+    between = folded[lo:hi]
+    if p.end <= q.start:
+        opened = folded.rfind("(", s.start, p.start)
+        return opened >= 0 and ")" not in folded[opened : p.start] and ")" in between
+    closed = folded.find(")", p.end, s.end)
+    return closed >= 0 and "(" not in folded[p.end : closed] and "(" in between
+
+
+def _clause_measure(q: Quantity, head: str, recent: list[DraftObservation]) -> str | None:
+    """The capital a comparison's own clause names ("nhưng vốn cấp mới gấp 2,6 lần", "còn
+    vốn đầu tư trong nước tăng 27,4%"), over the level the sentence stated before it."""
+    clause = re.split(r"[,;(:]\s|\s[-\u2013]\s|\)\s*", head)[-1]
+    if not re.search(r"\bvon\b", clause) or re.search(r"\b(?:ve|cua) (?:so |tong )?von\b", clause):
+        return None
+    if not (has_component(clause) or _INVESTOR_WORD.search(clause)):
+        return None  # "nhưng vốn đăng ký tăng 21,6%": the sentence's level says whose
+    money = replace(q, unit="USD", change="", noun="usd")
+    domestic = investor_side(clause, "")
+    measure, _ = measure_of(money, Window(clause, "", clause, domestic, False))
+    if measure == "ddiRegisteredCapital":
+        # Domestic capital compared: that of the domestic level just stated.
+        for o in reversed(recent):
+            if o.comparison == "level" and o.measure.startswith("ddi") and o.unit == "VND":
+                return o.measure
+    return measure if _INVESTMENT.match(measure) else None
 
 
 def _compared(
