@@ -708,3 +708,26 @@ def test_a_long_named_total_and_investment_of_both_sides() -> None:
     )
     assert _one(draft, "300 triệu USD").measure == "fdiRegisteredCapital"
     assert _one(draft, "20.000 tỷ đồng").measure == "investmentCapitalAttracted"
+
+
+def test_respective_figures_and_ranks_after_lan_luot() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, Hà Nội dẫn đầu cả nước với 3 tỷ USD; tiếp theo là Đồng Nai,"
+        " TP. Hồ Chí Minh và Long An với lần lượt 1,5 tỷ USD, 1,2 tỷ USD và 900 triệu USD.",
+        "Về đối tác, Singapore dẫn đầu; Nhật Bản, Hàn Quốc và Đài Loan lần lượt xếp thứ hai,"
+        " thứ ba và thứ tư.",
+    )
+    assert _one(draft, "1,5 tỷ USD").area == "VN-39"
+    assert _one(draft, "1,2 tỷ USD").area == "VN-SG"
+    long_an = _one(draft, "900 triệu USD")
+    assert (long_an.area, long_an.period) == ("VN-41", "2024-01/2024-10")
+    ranks = {(r.area, r.rank, r.scope, r.period) for r in draft.rankings}
+    assert {
+        ("VN-39", 2, "VN", "2024-01/2024-10"),
+        ("VN-SG", 3, "VN", "2024-01/2024-10"),
+        ("VN-41", 4, "VN", "2024-01/2024-10"),
+        ("JP", 2, "VN", "2024-01/2024-10"),
+        ("KR", 3, "VN", "2024-01/2024-10"),
+        ("TW", 4, "VN", "2024-01/2024-10"),
+    } <= ranks
+    assert not any(r.area == "TW" and r.rank == 2 for r in draft.rankings)

@@ -28,6 +28,7 @@ from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
 from fdigraph.extract.ranked import Where, rank_facts
 from fdigraph.extract.rankings import find_ranks
+from fdigraph.extract.respective import respective_figures
 from fdigraph.extract.text import Span, sentences
 from fdigraph.figures import Period
 
@@ -106,6 +107,7 @@ class _Sentence:
     stock_context: bool = False  # the period carried over is a stock's as-of day
     carried_here: bool = True  # the period carried over is from this paragraph
     published: date | None = None  # the page's date: what an undated stock is as of
+    respective: dict[int, Place] = field(default_factory=dict)  # "lần lượt": figure -> place
     levels: list[DraftObservation] = field(default_factory=list)  # read so far, levels only
 
 
@@ -150,6 +152,7 @@ def read_part(
                 stock_context,
                 carried_here or part.teaser,
                 None if part.teaser else published,  # a teaser has no date of its own
+                respective_figures(folded, sentence, places, quantities),
             )
             for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
@@ -316,6 +319,9 @@ def _observation(
     before_places = [p for p in subjects if p.end <= q.start]
     after_places = [p for p in subjects if p.start >= q.end]
     chosen = before_places[-1] if before_places else after_places[0] if after_places else None
+    turn = here.respective.get(i)
+    if turn is not None and turn.kind == "province":
+        chosen = turn  # "Hải Phòng, TP.HCM và Bình Dương với lần lượt 1,72, 1,46 và 1,05 tỷ"
     if after_places and _OWNER_AFTER.fullmatch(folded[q.end : after_places[0].start]):
         chosen = after_places[0]  # "mức 6,5% của cả nước"
     area = chosen.code if chosen else (here.area or "VN")
