@@ -731,3 +731,19 @@ def test_respective_figures_and_ranks_after_lan_luot() -> None:
         ("TW", 4, "VN", "2024-01/2024-10"),
     } <= ranks
     assert not any(r.area == "TW" and r.rank == 2 for r in draft.rankings)
+
+
+@pytest.mark.parametrize("aside", ["Riêng trong tháng 3", "Riêng tháng 3"])
+def test_an_aside_on_one_month_is_not_carried_to_the_next_sentence(aside: str) -> None:
+    draft = _draft(
+        "Quý I/2024, tỉnh Phú Thọ cấp mới 7 dự án FDI với tổng vốn 90 triệu USD."
+        f" {aside}, tỉnh cấp mới 3 dự án với tổng vốn 50 triệu USD. Cùng kỳ, tỉnh chấp thuận"
+        " chủ trương cho 11 dự án trong nước với tổng vốn 3.000 tỷ đồng."
+    )
+    assert _one(draft, "50 triệu USD").period == "2024-03"
+    domestic = _one(draft, "3.000 tỷ đồng")
+    assert (domestic.area, domestic.measure, domestic.period) == (
+        "VN-68",
+        "ddiNewCapital",
+        "2024-01/2024-03",
+    )

@@ -69,6 +69,7 @@ _CAPITAL_OF_COUNT = {
     "ddiNewProjectCount": "ddiNewCapital",
     "ddiAdjustmentCount": "ddiAdjustedCapital",
 }
+_ASIDE = re.compile(r"\b(?:rieng|chi rieng|tinh rieng)(?: trong)?(?: thang| quy)?\s*$")
 _INVESTOR_WORD = re.compile(r"\b(fdi|ddi|nuoc ngoai|trong nuoc|von ngoai)\b")
 _FLOW_CUES = re.compile(
     r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi|du an moi|cap phep"
@@ -182,6 +183,8 @@ def read_part(
                 and not p.published
                 and (year is None or p.period.begin.year <= year)
             ]
+            # "Riêng trong tháng 3, ...": an aside; the next sentence is back on the span before.
+            real = [p for p in real if not _aside(folded, p)]
             if not part.teaser and real:
                 carried, carried_here = real[-1], True
                 stock_context = carried.as_of and bool(
@@ -193,6 +196,16 @@ def read_part(
             if lead and not part.teaser:
                 area = lead[0].code
     return part
+
+
+def _aside(folded: str, p: PeriodMention) -> bool:
+    """One month or quarter set apart ("Riêng trong tháng 3"), within a longer span."""
+    if p.kind not in {"one-month", "month", "quarter"}:
+        return False
+    return bool(
+        _ASIDE.search(folded, max(0, p.start - 16), p.start)
+        or re.match(r"(?:chi |tinh )?rieng\b", folded[p.start : p.end])
+    )
 
 
 def _references(folded: str, s: Span, places: list[Place], area: str | None) -> list[Place]:
