@@ -141,6 +141,13 @@ def test_ddi_abbreviation() -> None:
             "5.4",
             "2023",
         ),
+        (
+            "Tính đến ngày 28/2/2025, tỉnh Bắc Ninh có 60 dự án mới, giảm 3,5% so với cùng kỳ.",
+            "3,5%",
+            "growth",
+            "-3.5",
+            "2024-01/2024-02",
+        ),
     ],
 )
 def test_changes_growth_and_multipliers_with_their_base(
@@ -414,3 +421,329 @@ def test_transactions_are_contribution_events() -> None:
     )
     assert _one(draft, "1.708 giao dịch").measure == "fdiContributionCount"
     assert _one(draft, "3,28 tỷ USD").measure == "fdiContributionCapital"
+
+
+def test_a_national_report_listing_provinces_once_each_is_about_vietnam() -> None:
+    draft = _draft(
+        "Tính chung 10 tháng năm 2024, tổng vốn FDI đăng ký đạt 27,3 tỷ USD.",
+        "Về địa bàn, Hải Phòng dẫn đầu với 2,5 tỷ USD; Quảng Ninh đứng thứ hai với 2,2 tỷ USD.",
+        title="Vốn FDI 10 tháng tăng mạnh",
+    )
+    assert draft.source.about == ()
+    fact = _one(draft, "27,3 tỷ USD")
+    assert (fact.area, fact.measure, fact.period) == (
+        "VN",
+        "fdiRegisteredCapital",
+        "2024-01/2024-10",
+    )
+    assert _one(draft, "2,2 tỷ USD").area == "VN-13"
+
+
+def test_a_provincial_article_without_its_province_in_the_title_keeps_it() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Quảng Ninh thu hút 2,2 tỷ USD vốn FDI, gấp đôi cả nước bình quân.",
+        "Quảng Ninh có 25 dự án mới; Hải Phòng lân cận có 60 dự án.",
+        "Vốn thực hiện ước đạt 900 triệu USD.",
+        title="Thu hút FDI năm 2024 vượt kế hoạch",
+    )
+    assert _one(draft, "900 triệu USD").area == "VN-13"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "measure", "period"),
+    [
+        (
+            "Tính đến ngày 20/9/2024, tỉnh Long An có 45 dự án mới được cấp phép với tổng vốn"
+            " đăng ký 300 triệu USD.",
+            "45 dự án",
+            "fdiNewProjectCount",
+            "2024-01-01/2024-09-20",
+        ),
+        (
+            "Tính đến ngày 20/9/2024, tỉnh Long An có 45 dự án mới được cấp phép với tổng vốn"
+            " đăng ký 300 triệu USD.",
+            "300 triệu USD",
+            "fdiNewCapital",
+            "2024-01-01/2024-09-20",
+        ),
+        (
+            "Tính đến ngày 30/9/2024, tổng vốn FDI đăng ký của tỉnh Long An đạt 900 triệu USD,"
+            " tăng 12% so với cùng kỳ.",
+            "900 triệu USD",
+            "fdiRegisteredCapital",
+            "2024-01/2024-09",
+        ),
+        (
+            "Tính đến ngày 30/9/2024, tỉnh Long An có 1.200 dự án FDI với tổng vốn 12 tỷ USD.",
+            "1.200 dự án",
+            "fdiValidProjectCount",
+            "2024-09-30",
+        ),
+    ],
+)
+def test_a_flow_to_a_day_is_the_year_to_that_day_not_a_stock(
+    sentence: str, figure: str, measure: str, period: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.area, fact.measure, fact.period) == ("VN-41", measure, period)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "measure", "period"),
+    [
+        (
+            "Từ ngày 1/7 đến nay, tỉnh Long An đã cấp mới 6 dự án FDI.",
+            "6 dự án",
+            "fdiNewProjectCount",
+            "2024-07-01/2024-11-11",
+        ),
+        (
+            "Từ ngày 1/7/2024, tỉnh Long An thu hút thêm 5 dự án mới.",
+            "5 dự án",
+            "fdiNewProjectCount",
+            "2024-07-01/2024-11-11",
+        ),
+        (
+            "Sau khi điều chỉnh quy hoạch từ ngày 1/7/2024, tỉnh Long An có 40 KCN.",
+            "40 KCN",
+            "industrialParkCount",
+            "2024-07-01",
+        ),
+        (
+            "Tỉnh Long An có 37 KCN được quy hoạch với tổng diện tích 15.000 ha.",
+            "15.000 ha",
+            "industrialParkArea",
+            "2024-11-11",
+        ),
+    ],
+)
+def test_from_a_day_and_undated_stocks(
+    sentence: str, figure: str, measure: str, period: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.area, fact.measure, fact.period) == ("VN-41", measure, period)
+
+
+def test_teasers_printed_once_under_a_section_header() -> None:
+    page = "\n\n".join(
+        [
+            "Bình Dương: 10 tháng thu hút 1,2 tỷ USD vốn FDI",
+            DATE_LINE,
+            "10 tháng năm 2024, tỉnh Bình Dương thu hút 1,2 tỷ USD vốn FDI.",
+            "Minh Anh",
+            "Tin khác",
+            "Bình Phước: 10 tháng cấp mới 12 dự án FDI",
+            "Trong 10 tháng năm 2024, tỉnh Bình Phước cấp mới 12 dự án FDI với tổng vốn 150"
+            " triệu USD.",
+            "Tây Ninh: Khởi công nhà máy giày 25 triệu USD",
+            "Tiền Giang: Mở rộng KCN Long Giang thêm 300 ha",
+        ]
+    )
+    draft = extract(page + "\n", source_id="t")
+    assert [t.section for t in draft.teasers] == ["latest", "latest", "latest"]
+    assert _one(draft, "300 ha").period is None  # a teaser has no date of its own
+    assert draft.teasers[0].summary is not None
+    capital = _one(draft, "150 triệu USD")
+    assert (capital.area, capital.measure, capital.period) == (
+        "VN-58",
+        "fdiNewCapital",
+        "2024-01/2024-10",
+    )
+    plant = _one(draft, "25 triệu USD")
+    assert (plant.area, plant.measure, plant.period) == (
+        "VN-37",
+        "investmentCapitalAttracted",
+        None,
+    )
+
+
+def test_a_plant_of_a_named_foreign_investor_is_fdi() -> None:
+    draft = _draft("Tỉnh Tây Ninh khởi công nhà máy 25 triệu USD của tập đoàn Hàn Quốc.")
+    fact = _one(draft, "25 triệu USD")
+    assert (fact.measure, fact.counterpart) == ("fdiRegisteredCapital", "KR")
+
+
+def test_exports_of_the_fdi_sector_are_exports() -> None:
+    draft = _draft("Năm 2024, xuất khẩu của khu vực FDI tỉnh Bắc Ninh tăng 16% so với năm 2023.")
+    fact = _one(draft, "16%")
+    assert (fact.area, fact.measure, fact.comparison, fact.base) == (
+        "VN-56",
+        "exportValue",
+        "growth",
+        "2023",
+    )
+
+
+def test_a_country_s_capital_after_another_country_s_new_projects_is_registered() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, tỉnh Nam Định cấp mới 40 dự án FDI. Nhật Bản dẫn đầu về số dự án"
+        " mới với 12 dự án; Hàn Quốc dẫn đầu về vốn với 30 triệu USD, chiếm 25% tổng vốn FDI."
+    )
+    capital = _one(draft, "30 triệu USD")
+    assert (capital.area, capital.measure, capital.counterpart, capital.period) == (
+        "VN-67",
+        "fdiRegisteredCapital",
+        "KR",
+        "2024-01/2024-09",
+    )
+    assert _one(draft, "25%").measure == "fdiRegisteredCapital"
+    owned = _draft(
+        "Ngày 5/11/2024, tỉnh Nam Định trao chứng nhận cho 3 dự án của nhà đầu tư Hàn Quốc"
+        " với tổng vốn 150 triệu USD."
+    )
+    assert _one(owned, "150 triệu USD").measure == "fdiNewCapital"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "comparison", "measure"),
+    [
+        (
+            "Quý I/2024, thu ngân sách của tỉnh Hà Tĩnh ước đạt 4.100 tỷ đồng, bằng 24,1% dự toán.",
+            "24,1%",
+            "plan-percent",
+            "stateBudgetRevenue",
+        ),
+        (
+            "Năm 2024, vốn FDI thực hiện của tỉnh Hà Tĩnh ước đạt 700 triệu USD, vượt 8,2% kế"
+            " hoạch.",
+            "8,2%",
+            "plan-excess",
+            "fdiRealisedCapital",
+        ),
+    ],
+)
+def test_an_estimate_against_a_plan_is_an_estimate_and_its_excess_exact(
+    sentence: str, figure: str, comparison: str, measure: str
+) -> None:
+    fact = _one(_draft(sentence), figure)
+    assert (fact.area, fact.comparison, fact.measure, fact.status, fact.qualifier) == (
+        "VN-23",
+        comparison,
+        measure,
+        "estimate",
+        "exact",
+    )
+
+
+def test_a_share_of_the_new_projects_is_of_their_count() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, Hàn Quốc dẫn đầu về số dự án mới tại tỉnh Bắc Giang, chiếm 31,5%"
+        " số dự án FDI cấp mới; Nhật Bản chiếm 20% tổng vốn đăng ký."
+    )
+    projects = _one(draft, "31,5%")
+    assert (projects.area, projects.measure, projects.comparison, projects.period) == (
+        "VN-54",
+        "fdiNewProjectCount",
+        "share",
+        "2024-01/2024-09",
+    )
+    assert _one(draft, "20%").measure == "fdiRegisteredCapital"
+
+
+def test_a_table_line_of_projects_and_capital_is_not_the_new_projects_capital() -> None:
+    draft = _draft(
+        "Kết quả thu hút FDI của tỉnh Bắc Giang qua các năm (số dự án cấp mới, vốn FDI đăng ký):",
+        "Năm 2022: 14 dự án, 1.200 triệu USD.",
+        "Năm 2023, tỉnh Bắc Giang cấp mới 20 dự án với tổng vốn 900 triệu USD và điều chỉnh"
+        " vốn cho 9 dự án thêm 150 triệu USD.",
+    )
+    table = _one(draft, "1.200 triệu USD")
+    assert (table.measure, table.period) == ("fdiRegisteredCapital", "2022")
+    assert _one(draft, "900 triệu USD").measure == "fdiNewCapital"
+    assert _one(draft, "150 triệu USD").measure == "fdiAdjustedCapital"
+
+
+def test_a_comparison_names_its_own_capital_and_bracketed_places_are_no_subject() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, tỉnh Cà Mau cấp mới 5 dự án FDI với tổng vốn đăng ký 120 triệu"
+        " USD và 3 lượt điều chỉnh vốn thêm 20 triệu USD.",
+        "Số dự án mới bằng cùng kỳ (tính gộp Cà Mau và Bạc Liêu cũ), nhưng vốn cấp mới gấp"
+        " 1,8 lần.",
+    )
+    fact = _one(draft, "1,8 lần")
+    assert (fact.area, fact.measure, fact.comparison, fact.base) == (
+        "VN-59",
+        "fdiNewCapital",
+        "multiplier",
+        "2023-01/2023-10",
+    )
+
+
+def test_domestic_capital_compared_is_the_domestic_level_just_stated() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, tỉnh Bình Định cấp mới 10 dự án FDI với tổng vốn 80 triệu USD và"
+        " chấp thuận chủ trương cho 40 dự án trong nước với tổng vốn 9.000 tỷ đồng. So với"
+        " cùng kỳ, vốn FDI cấp mới tăng 12%, còn vốn đầu tư trong nước tăng 20,5%."
+    )
+    assert _one(draft, "12%").measure == "fdiNewCapital"
+    domestic = _one(draft, "20,5%")
+    assert (domestic.area, domestic.measure, domestic.period) == (
+        "VN-31",
+        "ddiNewCapital",
+        "2024-01/2024-09",
+    )
+
+
+def test_a_total_named_twice_is_one_fact_under_its_precise_name() -> None:
+    draft = _draft(
+        "Quý I/2024, tổng vốn FDI đăng ký vào tỉnh Bình Định đạt 50 triệu USD.",
+        "Trong đó, cấp mới 3 dự án với 40 triệu USD, điều chỉnh vốn thêm 10 triệu USD. Như"
+        " vậy, tổng vốn FDI cấp mới và tăng thêm đạt 50 triệu USD.",
+    )
+    fact = _one(draft, "50 triệu USD")
+    assert (fact.measure, fact.period, len(fact.quotes)) == (
+        "fdiNewAndAdjustedCapital",
+        "2024-01/2024-03",
+        2,
+    )
+
+
+def test_a_long_named_total_and_investment_of_both_sides() -> None:
+    draft = _draft(
+        "Như vậy, tính chung tổng vốn đăng ký cấp mới, điều chỉnh và góp vốn mua cổ phần, mua"
+        " phần vốn góp của nhà đầu tư nước ngoài vào tỉnh Bình Định trong 8 tháng năm 2024 đạt"
+        " 300 triệu USD.",
+        "Tổng vốn đầu tư thu hút cả trong nước và nước ngoài của tỉnh Bình Định 8 tháng năm"
+        " 2024 đạt khoảng 20.000 tỷ đồng.",
+    )
+    assert _one(draft, "300 triệu USD").measure == "fdiRegisteredCapital"
+    assert _one(draft, "20.000 tỷ đồng").measure == "investmentCapitalAttracted"
+
+
+def test_respective_figures_and_ranks_after_lan_luot() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, Hà Nội dẫn đầu cả nước với 3 tỷ USD; tiếp theo là Đồng Nai,"
+        " TP. Hồ Chí Minh và Long An với lần lượt 1,5 tỷ USD, 1,2 tỷ USD và 900 triệu USD.",
+        "Về đối tác, Singapore dẫn đầu; Nhật Bản, Hàn Quốc và Đài Loan lần lượt xếp thứ hai,"
+        " thứ ba và thứ tư.",
+    )
+    assert _one(draft, "1,5 tỷ USD").area == "VN-39"
+    assert _one(draft, "1,2 tỷ USD").area == "VN-SG"
+    long_an = _one(draft, "900 triệu USD")
+    assert (long_an.area, long_an.period) == ("VN-41", "2024-01/2024-10")
+    ranks = {(r.area, r.rank, r.scope, r.period) for r in draft.rankings}
+    assert {
+        ("VN-39", 2, "VN", "2024-01/2024-10"),
+        ("VN-SG", 3, "VN", "2024-01/2024-10"),
+        ("VN-41", 4, "VN", "2024-01/2024-10"),
+        ("JP", 2, "VN", "2024-01/2024-10"),
+        ("KR", 3, "VN", "2024-01/2024-10"),
+        ("TW", 4, "VN", "2024-01/2024-10"),
+    } <= ranks
+    assert not any(r.area == "TW" and r.rank == 2 for r in draft.rankings)
+
+
+@pytest.mark.parametrize("aside", ["Riêng trong tháng 3", "Riêng tháng 3"])
+def test_an_aside_on_one_month_is_not_carried_to_the_next_sentence(aside: str) -> None:
+    draft = _draft(
+        "Quý I/2024, tỉnh Phú Thọ cấp mới 7 dự án FDI với tổng vốn 90 triệu USD."
+        f" {aside}, tỉnh cấp mới 3 dự án với tổng vốn 50 triệu USD. Cùng kỳ, tỉnh chấp thuận"
+        " chủ trương cho 11 dự án trong nước với tổng vốn 3.000 tỷ đồng."
+    )
+    assert _one(draft, "50 triệu USD").period == "2024-03"
+    domestic = _one(draft, "3.000 tỷ đồng")
+    assert (domestic.area, domestic.measure, domestic.period) == (
+        "VN-68",
+        "ddiNewCapital",
+        "2024-01/2024-03",
+    )

@@ -115,11 +115,16 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
         if old.quotes[0] == new.quotes[0] and old.at != new.at:
             continue  # the same value twice in one sentence: two facts
         compatible = (
-            old.measure == new.measure or old.measure in _GUESSES or new.measure in _GUESSES
+            old.measure == new.measure
+            or old.measure in _GUESSES
+            or new.measure in _GUESSES
+            or _component_of_total(old.measure, new.measure)
         )
         if same and compatible:
             quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
             best = max(old, new, key=lambda o: o.confidence)
+            if _component_of_total(old.measure, new.measure):
+                best = new if old.measure == "fdiRegisteredCapital" else old
             found[i] = replace(
                 old,
                 status=old.status or new.status,
@@ -130,6 +135,17 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             )
             return
     found.append(new)
+
+
+def _component_of_total(a: str, b: str) -> bool:
+    """One is registered FDI, the other a component of it: the same figure named twice
+    ("vốn FDI đăng ký đạt 128,6 triệu USD" ... "vốn cấp mới và tăng thêm đạt 128,6 triệu
+    USD"), the component the more precise name."""
+    pair = {a, b}
+    if "fdiRegisteredCapital" not in pair or len(pair) != 2:
+        return False
+    other = (pair - {"fdiRegisteredCapital"}).pop()
+    return other.startswith("fdi") and other.endswith("Capital") and other != "fdiRealisedCapital"
 
 
 def _merge_ranking(found: list[DraftRanking], new: DraftRanking) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from fdigraph.extract.quantities import Quantity
@@ -83,7 +83,11 @@ def shifted(period: str | None, years: int) -> str | None:
     if period is None:
         return None
     p = parse_iso_period(period)
-    return Period(_shift(p.begin, years), _shift(p.end, years)).iso
+    end = _shift(p.end, years)
+    if (p.end + timedelta(days=1)).day == 1:
+        # A month's last day stays one: the same span as 2025-01/2025-02 is 2024-01/2024-02.
+        end = (end.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return Period(_shift(p.begin, years), end).iso
 
 
 def _shift(day: date, years: int) -> date:

@@ -27,8 +27,11 @@ SECTIONS: dict[str, str] = {
     "tin lien quan": "related-link",
     "bai viet lien quan": "related-link",
     "doc them": "related-link",
+    "xem them": "related-link",
+    "tin khac": "latest",
+    "tin moi": "latest",
 }
-_STOP = ("ban thay bai viet nay", "xem them", "mobile ver", "phien ban di dong")
+_STOP = ("ban thay bai viet nay", "mobile ver", "phien ban di dong")
 # A page's date line: "Thứ Sáu, 20/09/2024 08:30 (GMT+7)", "20/9/2024 | 08:28", "Cập nhật: ...".
 _DATE_LINE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-](20\d\d)(?!\d)")
 _CLOCK = re.compile(
@@ -160,11 +163,12 @@ def _pair(short: Span, full: Span) -> bool:
 def _teasers(lines: list[Span]) -> list[TeaserBlock]:
     out: list[TeaserBlock] = []
     section = "related-link"
+    in_section = False
     i = 0
     while i < len(lines):
         line = lines[i]
         if header := _is_header(line):
-            section, i = header, i + 1
+            section, i, in_section = header, i + 1, True
             continue
         if i + 1 < len(lines) and _pair(line, lines[i + 1]) and not _is_stop(line):
             headline, i = lines[i + 1], i + 2
@@ -176,8 +180,28 @@ def _teasers(lines: list[Span]) -> list[TeaserBlock]:
                     summary, i = nxt, i + 1
             out.append(_block(section, headline, summary))
             continue
+        if in_section and _single_headline(line) and not _is_stop(line):
+            # A headline printed once under a section header, then maybe its summary.
+            summary = None
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            i += 1
+            if nxt and _summary_line(nxt) and not (i + 1 < len(lines) and _pair(nxt, lines[i + 1])):
+                summary, i = nxt, i + 1
+            out.append(_block(section, line, summary))
+            continue
         i += 1
     return out
+
+
+def _single_headline(line: Span) -> bool:
+    """A headline: a few words, no sentence stop at its end, not a section header."""
+    words = len(line.text.split())
+    return 4 <= words <= 30 and line.text[-1] not in ".!?…:" and not _is_header(line)
+
+
+def _summary_line(line: Span) -> bool:
+    """A teaser's summary: a sentence (it ends with a stop), not a header or a stop line."""
+    return line.text[-1] in ".!?…" and not _is_header(line) and not _is_stop(line)
 
 
 def _inline_links(text: str, lines: list[Span]) -> list[TeaserBlock]:
@@ -241,6 +265,26 @@ def _unique(blocks: list[TeaserBlock]) -> tuple[TeaserBlock, ...]:
     return tuple(out)
 
 
+def _national(text: str, body: Span, counts: Counter[str]) -> bool:
+    """A body that names no province more than the others, or the nation twice as often.
+
+    ("Bắc Ninh dẫn đầu với ..., Hà Nội đứng thứ hai ...": provinces listed once each in a
+    report of the Foreign Investment Agency on the whole country.)
+    """
+    top = counts.most_common(2)
+    if not top:
+        return False
+    folded = fold(text[body.start : body.end])
+    nation = len(_NATION.findall(folded))
+    alone = len(top) == 1 or top[0][1] > max(top[1][1], 1)
+    return not alone or nation >= 2 * top[0][1]
+
+
+_NATION = re.compile(
+    r"\b(ca nuoc|toan quoc|viet nam|cuc dau tu nuoc ngoai|tong cuc thong ke|cuc thong ke)\b"
+)
+
+
 def _topic(text: str, body: Span) -> str | None:
     counts = Counter(
         p.code for p in find_places(text, body.start, body.end) if p.kind == "province"
@@ -249,6 +293,8 @@ def _topic(text: str, body: Span) -> str | None:
     title_places = [p.code for p in in_title if p.kind == "province"]
     if not title_places and any(p.code == "VN" for p in in_title):
         return None  # a national article: figures without a place are Vietnam's
+    if not title_places and _national(text, body, counts):
+        return None
     for code in title_places:
         counts[code] += 3
     return counts.most_common(1)[0][0] if counts else None

@@ -74,6 +74,8 @@ _PERCENT: tuple[tuple[str, str], ...] = (
     (r"grdp|tang truong kinh te", "grdpGrowth"),
     (r"kim ngach|xuat khau", "exportValue"),
     (r"thu ngan sach|so thu|thu noi dia", "stateBudgetRevenue"),
+    # "chiếm 43% số dự án FDI cấp mới", "dẫn đầu về số dự án mới với 27,1%": of a count.
+    (r"(?:tong )?so (?:luong )?du an (?:fdi )?(?:cap moi|moi|dang ky moi)", "fdiNewProjectCount"),
     (r"von fdi|fdi|dau tu nuoc ngoai|von dang ky|tong von", "fdiRegisteredCapital"),
 )
 _NOUNS: tuple[tuple[str, str], ...] = (
@@ -94,6 +96,15 @@ _FOREIGN = re.compile(r"\b(fdi|nuoc ngoai|ngoai nuoc|von ngoai)\b")
 STOCK_CUES = re.compile(
     r"\b(luy ke|con hieu luc|hien co|dang hoat dong|tu truoc den nay|tong so du an|hien dang co"
     r"|da thanh lap|duoc thanh lap)\b"
+)
+_BOTH_SIDES = re.compile(
+    r"\b(?:trong nuoc va (?:nuoc ngoai|fdi)|(?:nuoc ngoai|fdi) va trong nuoc"
+    r"|ddi va fdi|fdi va ddi)\b"
+)
+# One plant or resort being built: its capital is investment, not FDI, unless a foreign
+# investor is named.
+_ONE_PLANT = re.compile(
+    r"\b(khoi cong|nha may|resort|khu nghi duong|khach san|trung tam thuong mai)\b"
 )
 # Growth measures: their percent is a level, not a growth of something else.
 GROWTH_MEASURES = {"grdpGrowth", "industrialProductionIndexGrowth"}
@@ -160,6 +171,7 @@ def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
         return ("programmeImplementationDuration", True) if hit else ("duration", False)
     if q.unit == "NUM":
         return _count(q, window)
+    window = _sector_masked(window)
     if q.unit in {"USD", "VND"}:
         return _money(q, window)
     if q.unit == "HA":
@@ -175,17 +187,47 @@ def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
     return "count", False
 
 
+def _sector_masked(window: Window) -> Window:
+    """Exports or budget of "khu vực FDI": FDI names whose exports, not the measure."""
+    if not _NOT_INVESTMENT.search(window.sentence + " " + window.after):
+        return window
+
+    def mask(text: str) -> str:
+        return _FDI_SECTOR.sub(lambda m: " " * len(m[0]), text)
+
+    return Window(
+        mask(window.before),
+        mask(window.after),
+        mask(window.sentence),
+        window.domestic,
+        window.stock,
+        window.foreign,
+    )
+
+
+_NOT_INVESTMENT = re.compile(r"\b(xuat khau|nhap khau|kim ngach|thu ngan sach|nop ngan sach)\b")
+_FDI_SECTOR = re.compile(
+    r"\b(?:khu vuc|(?:cac )?doanh nghiep)(?: co von)? (?:fdi|(?:dau tu )?nuoc ngoai)\b"
+)
+
+
 def _whole(window: Window) -> Window:
     """The window widened to the start of the sentence."""
     return Window(window.sentence, window.after, window.sentence, window.domestic, window.stock)
 
 
 def _money(q: Quantity, window: Window) -> tuple[str, bool]:
+    if _BOTH_SIDES.search(window.before[-80:]):
+        return "investmentCapitalAttracted", True  # "cả trong nước và nước ngoài"
     other = _nearest(_OTHER_MONEY, window)
     invest = _nearest(((_INVESTMENT, "invest"),), window)
     component = _nearest(
         _COMPONENTS, Window(window.before[-90:], window.after[:60], "", False, False)
     )
+    if re.search(rf"\b(?:{_COMPONENTS[0][0]})", window.before[-160:]):
+        # "tổng vốn đăng ký cấp mới, điều chỉnh và góp vốn, mua cổ phần, mua phần vốn góp
+        # của nhà đầu tư nước ngoài trong 8 tháng đạt ...": the total, however long its name.
+        component = ("total", 0)
     if (
         other
         and (invest is None or other[1] < invest[1])
@@ -214,6 +256,9 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
     if q.unit == "USD" and re.search(r"\b(nganh|linh vuc)\b", window.sentence):
         return "fdiRegisteredCapital", True  # a sector's share of the FDI in USD
     if re.search(r"\bvon dau tu\b", window.before[-40:] + " " + window.after[:40]):
+        return "investmentCapitalAttracted", True
+    if _ONE_PLANT.search(window.sentence + " " + window.after[:40]):
+        # "Khởi công nhà máy dệt may 30 triệu USD": one plant's capital, investor unnamed.
         return "investmentCapitalAttracted", True
     if q.unit == "USD":
         return "fdiRegisteredCapital", bool(re.search(r"\bthu hut\b", window.sentence))

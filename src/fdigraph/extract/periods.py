@@ -55,6 +55,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("to-now", re.compile(rf"\b(?:tinh )?tu dau nam(?: {_YEAR})? (?:den|toi) nay\b")),
+    # "từ ngày 1/7 đến nay": from that day to the page's date; "từ ngày 1/7/2025" alone:
+    # the day a stock is counted from, or the start of a flow to the page's date.
+    (
+        "since-day",
+        re.compile(
+            rf"\btu ngay (\d{{1,2}})[/-](\d{{1,2}})(?:[/-]{_YEAR})?(?![/\d-])"
+            rf"(?:\s*(den nay|toi nay|den het nam nay))?"
+        ),
+    ),
     (
         "since",
         re.compile(
@@ -108,6 +117,7 @@ class PeriodMention:
     inferred: bool  # the year came from context
     kind: str = ""  # the pattern: months, day, month-end, now, ...
     published: bool = False  # the period ends at the article's publication date
+    since: bool = False  # "từ ngày 1/7": a day that starts a span, not one that ends it
 
     @property
     def as_of(self) -> bool:
@@ -188,6 +198,16 @@ def _read(
             if published is None or y is None:
                 return made(None, False, published=True)
             return made(Period(date(y, 1, 1), published), True, published=True)
+        if kind == "since-day":
+            y = match[3] or year
+            if y is None:
+                return None
+            day = date(int(y), int(match[2]), int(match[1]))
+            if match[4] is None:
+                return made(Period(day, day), match[3] is None, since=True)
+            if published is None or published < day:
+                return made(None, False, published=True)
+            return made(Period(day, published), True, published=True)
         if kind == "since":
             if published is None:
                 return made(None, False, published=True)

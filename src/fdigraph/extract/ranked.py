@@ -16,6 +16,7 @@ from fdigraph.extract.gazetteer import COUNTRIES
 from fdigraph.extract.periods import PeriodMention
 from fdigraph.extract.places import Place
 from fdigraph.extract.rankings import RankMention, indicator_of
+from fdigraph.extract.respective import respective_ranks
 from fdigraph.extract.text import Span
 
 _NEXT = re.compile(
@@ -115,6 +116,27 @@ def rank_facts(
             _continued(folded, quoted, s.start, stop_first, where.places, taken_here, foreign)
         )
     out.extend(_listed(folded, s, where, source, taken_here))
+    respective = respective_ranks(folded, s, where.places)
+    for place, rank, span in respective:
+        foreign = place.kind == "country"
+        listed_on = "indicator-investor-capital" if foreign else "indicator-fdi-attraction"
+        taken_here.add(place.start)
+        out.append(
+            DraftRanking(
+                id="",
+                area=place.code,
+                indicator=listed_on,
+                scope=(where.area or "VN") if foreign else "VN",
+                rank=rank,
+                quotes=(DraftQuote(s.text, s.start, s.end, source),),
+                confidence=0.7,
+                period=_period(span.start, span.end, where, listed_on),
+                source=source,
+            )
+        )
+    if respective:
+        span = respective[0][2]
+        ranks = [r for r in ranks if not span.start <= r.start < span.end]
     scope_prev: str | None = None
     indicator_prev: str | None = None
     scopes: list[Place] = []

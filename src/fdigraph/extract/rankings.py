@@ -121,3 +121,12 @@ def indicator_of(folded: str, before: tuple[int, int], after: tuple[int, int]) -
             if best is None or key < best[:2]:
                 best = (key[0], key[1], indicator)
     return best[2] if best else None
+
+
+def ordinal(word: str) -> int | None:
+    """The rank an ordinal word names (folded): "ba" 3, "tu" 4, "nhat" 1, "7" 7."""
+    if word == "nhat":
+        return 1
+    if word.isdigit():
+        return int(word)
+    return _WORDS.get(word)

@@ -9,7 +9,7 @@ sentence before (marked inferred).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from fdigraph.extract.comparisons import Base, Comparison, base_of, comparison_of
@@ -28,6 +28,7 @@ from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
 from fdigraph.extract.ranked import Where, rank_facts
 from fdigraph.extract.rankings import find_ranks
+from fdigraph.extract.respective import respective_figures
 from fdigraph.extract.text import Span, sentences
 from fdigraph.figures import Period
 
@@ -68,7 +69,17 @@ _CAPITAL_OF_COUNT = {
     "ddiNewProjectCount": "ddiNewCapital",
     "ddiAdjustmentCount": "ddiAdjustedCapital",
 }
-_FLOW_CUES = re.compile(r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi)\b")
+_ASIDE = re.compile(r"\b(?:rieng|chi rieng|tinh rieng)(?: trong)?(?: thang| quy)?\s*$")
+_INVESTOR_WORD = re.compile(r"\b(fdi|ddi|nuoc ngoai|trong nuoc|von ngoai)\b")
+_FLOW_CUES = re.compile(
+    r"\b(cap moi|dieu chinh|gop von|thu hut|tang them|dang ky moi|du an moi|cap phep"
+    r"|chu truong dau tu|von thuc hien|giai ngan)\b"
+)
+# Just after a figure dated "tính đến ngày ...": what makes it the year's flow to that day
+# ("520 dự án mới", "đạt 16,28 tỷ USD, tăng 7,4% so với cùng kỳ"), not a stock.
+_FLOW_AFTER = re.compile(
+    r"\s*(?:fdi\s+)?(?:moi|duoc cap phep|duoc cap moi)\b|[^;]{0,25}\bso voi cung ky\b"
+)
 
 
 @dataclass
@@ -96,6 +107,8 @@ class _Sentence:
     merged: bool
     stock_context: bool = False  # the period carried over is a stock's as-of day
     carried_here: bool = True  # the period carried over is from this paragraph
+    published: date | None = None  # the page's date: what an undated stock is as of
+    respective: dict[int, Place] = field(default_factory=dict)  # "lần lượt": figure -> place
     levels: list[DraftObservation] = field(default_factory=list)  # read so far, levels only
 
 
@@ -139,6 +152,8 @@ def read_part(
                 merged,
                 stock_context,
                 carried_here or part.teaser,
+                None if part.teaser else published,  # a teaser has no date of its own
+                respective_figures(folded, sentence, places, quantities),
             )
             for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
@@ -168,6 +183,8 @@ def read_part(
                 and not p.published
                 and (year is None or p.period.begin.year <= year)
             ]
+            # "Riêng trong tháng 3, ...": an aside; the next sentence is back on the span before.
+            real = [p for p in real if not _aside(folded, p)]
             if not part.teaser and real:
                 carried, carried_here = real[-1], True
                 stock_context = carried.as_of and bool(
@@ -179,6 +196,16 @@ def read_part(
             if lead and not part.teaser:
                 area = lead[0].code
     return part
+
+
+def _aside(folded: str, p: PeriodMention) -> bool:
+    """One month or quarter set apart ("Riêng trong tháng 3"), within a longer span."""
+    if p.kind not in {"one-month", "month", "quarter"}:
+        return False
+    return bool(
+        _ASIDE.search(folded, max(0, p.start - 16), p.start)
+        or re.match(r"(?:chi |tinh )?rieng\b", folded[p.start : p.end])
+    )
 
 
 def _references(folded: str, s: Span, places: list[Place], area: str | None) -> list[Place]:
@@ -194,7 +221,11 @@ def _references(folded: str, s: Span, places: list[Place], area: str | None) -> 
 
 
 def _period(
-    q: Quantity, stock: bool, periods: list[PeriodMention], carried: PeriodMention | None
+    q: Quantity,
+    stock: bool,
+    periods: list[PeriodMention],
+    carried: PeriodMention | None,
+    published: date | None = None,
 ) -> tuple[str | None, str | None, bool]:
     """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``."""
     usable = [p for p in periods if p.period is not None or p.kind in {"none", "now"}]
@@ -211,6 +242,9 @@ def _period(
     chosen = before[-1] if before else after[0] if after else None
     inferred: str | None = None
     if chosen is None:
+        if (carried is None or carried.period is None) and stock and published is not None:
+            # "Tỉnh có 37 KCN được quy hoạch": a stock with no date is as of the page's date.
+            return published.isoformat(), "published", True
         if carried is None or carried.period is None:
             return None, None, False
         chosen, inferred = carried, "context"
@@ -221,6 +255,11 @@ def _period(
     if chosen.published:
         inferred = "published"
     period = chosen.period
+    if chosen.since and not stock:
+        # "từ ngày 1/7/2025, tỉnh thu hút 6 dự án": from that day to the page's date.
+        if published is None or published < period.begin:
+            return None, None, False
+        return Period(period.begin, published).iso, "published", False
     if chosen.as_of and not stock:
         # "tính đến ngày 20/9, tổng vốn đăng ký cấp mới ... đạt": the year to that day.
         period = Period(date(period.end.year, 1, 1), period.end)
@@ -249,8 +288,9 @@ def _observation(
     dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
     own = any(p.period is not None for p in here.periods)
     now = any(p.kind == "now" and not p.start > q.start for p in here.periods)
-    stock = stock_cue or ((dated or now) and not _FLOW_CUES.search(head))
-    stock = stock or (here.stock_context and not own and not _FLOW_CUES.search(head))
+    flow = bool(_FLOW_CUES.search(head) or _FLOW_AFTER.match(folded, q.end, s.end))
+    stock = stock_cue or ((dated or now) and not flow)
+    stock = stock or (here.stock_context and not own and not flow)
     subject = _subject_after(folded, here)
     if subject is not None and subject.start > q.start:
         stock = True  # "Với 357 dự án, tổng vốn 5,98 tỷ USD, hiện Nhật Bản đứng thứ 2"
@@ -262,10 +302,23 @@ def _observation(
     if q.unit in {"USD", "VND"} and i > 0 and last is not None and last.at == qs[i - 1].start:
         # "cấp mới 185 dự án với tổng vốn đăng ký 3,1 tỷ USD": the capital of those projects.
         linked = _CAPITAL_OF_COUNT.get(last.measure)
-        if linked and not has_component(before) and len(before) < 60:
+        # Not across a new clause with its own subject ("14 dự án; Hàn Quốc dẫn đầu về vốn
+        # với 18,7 triệu USD": the capital of all Korea's projects, not of those 14).
+        new_subject = ";" in before or any(
+            qs[i - 1].end <= p.start < q.start
+            and re.fullmatch(r"[^;]*[,;]\s*", folded[qs[i - 1].end : p.start])
+            for p in here.places
+        )
+        # and only with a word that joins them ("với tổng vốn", "vốn"), not a bare comma
+        # of a table's columns ("Năm 2021: 12 dự án, 1.520 triệu USD").
+        joined = re.search(r"\b(voi|von|them|tri gia|gia tri)\b|\|", before)
+        if linked and joined and not has_component(before) and len(before) < 60 and not new_subject:
             measure, cued = linked, True
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
+        named = _clause_measure(q, head, part.observations[-8:])
+        if named is not None:
+            measure, cued = named, True
     elif measure in GROWTH_MEASURES:
         comparison = Comparison("level")
     subjects = [
@@ -273,9 +326,15 @@ def _observation(
         for p in here.places
         if (p.kind in {"province", "reference"} or p.code == "VN") and not p.scope_only
     ]
+    # A place in brackets the figure is not in qualifies the words there ("(tính gộp An
+    # Giang và Kiên Giang cũ), nhưng vốn cấp mới gấp 2,6 lần"): no subject of the figure.
+    subjects = [p for p in subjects if not _bracketed(folded, p, q, s)]
     before_places = [p for p in subjects if p.end <= q.start]
     after_places = [p for p in subjects if p.start >= q.end]
     chosen = before_places[-1] if before_places else after_places[0] if after_places else None
+    turn = here.respective.get(i)
+    if turn is not None and turn.kind == "province":
+        chosen = turn  # "Hải Phòng, TP.HCM và Bình Dương với lần lượt 1,72, 1,46 và 1,05 tỷ"
     if after_places and _OWNER_AFTER.fullmatch(folded[q.end : after_places[0].start]):
         chosen = after_places[0]  # "mức 6,5% của cả nước"
     area = chosen.code if chosen else (here.area or "VN")
@@ -286,7 +345,7 @@ def _observation(
     carried = None if measure in _PARKS else here.carried
     if not here.carried_here and not _INVESTMENT.match(measure):
         carried = None  # only investment figures take a period from an earlier paragraph
-    period, inferred, _ = _period(q, is_stock, here.periods, carried)
+    period, inferred, _ = _period(q, is_stock, here.periods, carried, here.published)
     base = Base()
     if comparison.code in {"change", "growth", "multiplier"}:
         base = base_of(folded[s.start : s.end], q.start - s.start, period)
@@ -300,7 +359,12 @@ def _observation(
     unit = q.unit
     if comparison.code in {"growth", "share", "plan-percent", "plan-excess"}:
         unit = "PERCENT"
-    status = None if comparison.code.startswith("plan") else _status(head.rsplit(";", 1)[-1])
+    status = _status(head.rsplit(";", 1)[-1])
+    if comparison.code.startswith("plan") and status == "target":
+        status = None  # "bằng 19% kế hoạch": the plan is the base, the figure no target
+    qualifier = q.qualifier
+    if comparison.code == "plan-excess" and re.search(r"\bvuot\s+$", folded[s.start : q.start]):
+        qualifier = "exact"  # "vượt 50% kế hoạch": the excess itself, not "more than"
     return DraftObservation(
         id="",
         area=area,
@@ -311,7 +375,7 @@ def _observation(
         unit=unit,
         quotes=(DraftQuote(s.text, s.start, s.end, part.source),),
         confidence=round(max(confidence, 0.1), 2),
-        qualifier=q.qualifier,
+        qualifier=qualifier,
         status=status,
         period_inferred=inferred,
         counterpart=counterpart,
@@ -324,6 +388,36 @@ def _observation(
         value_max=q.value_max,
         at=q.start,
     )
+
+
+def _bracketed(folded: str, p: Place, q: Quantity, s: Span) -> bool:
+    """True when ``p`` is inside brackets of the sentence that do not hold ``q``."""
+    lo, hi = (p.end, q.start) if p.end <= q.start else (q.end, p.start)
+    between = folded[lo:hi]
+    if p.end <= q.start:
+        opened = folded.rfind("(", s.start, p.start)
+        return opened >= 0 and ")" not in folded[opened : p.start] and ")" in between
+    closed = folded.find(")", p.end, s.end)
+    return closed >= 0 and "(" not in folded[p.end : closed] and "(" in between
+
+
+def _clause_measure(q: Quantity, head: str, recent: list[DraftObservation]) -> str | None:
+    """The capital a comparison's own clause names ("nhưng vốn cấp mới gấp 2,6 lần", "còn
+    vốn đầu tư trong nước tăng 27,4%"), over the level the sentence stated before it."""
+    clause = re.split(r"[,;(:]\s|\s[-\u2013]\s|\)\s*", head)[-1]
+    if not re.search(r"\bvon\b", clause) or re.search(r"\b(?:ve|cua) (?:so |tong )?von\b", clause):
+        return None
+    if not (has_component(clause) or _INVESTOR_WORD.search(clause)):
+        return None  # "nhưng vốn đăng ký tăng 21,6%": the sentence's level says whose
+    money = replace(q, unit="USD", change="", noun="usd")
+    domestic = investor_side(clause, "")
+    measure, _ = measure_of(money, Window(clause, "", clause, domestic, False))
+    if measure == "ddiRegisteredCapital":
+        # Domestic capital compared: that of the domestic level just stated.
+        for o in reversed(recent):
+            if o.comparison == "level" and o.measure.startswith("ddi") and o.unit == "VND":
+                return o.measure
+    return measure if _INVESTMENT.match(measure) else None
 
 
 def _compared(

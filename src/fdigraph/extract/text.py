@@ -50,8 +50,10 @@ class Span:
     text: str
 
 
+# Not after the abbreviations of a name's prefix ("TP. Hồ Chí Minh", "TX. Từ Sơn", "TS.").
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?…])[\"\u201d\u2019']?\s+(?=[\"\u201c\u2018']?[A-ZĐÀ-Ỹ0-9])|\n+"
+    r"(?<=[.!?…])(?<!\bTP\.)(?<!\bTp\.)(?<!\bTX\.)(?<!\bTT\.)(?<!\bTS\.)(?<!\bThS\.)"
+    r"(?<!\bGS\.)(?<!\bQ\.)[\"\u201d\u2019']?\s+(?=[\"\u201c\u2018']?[A-ZĐÀ-Ỹ0-9])|\n+"
 )
 
 
