@@ -28,7 +28,7 @@ from gunicorn.http import errors
 from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.gthread import ThreadWorker
 
-from fdigraph.web import EXPOSED
+from fdigraph.front import EXPOSED
 
 SLOTS_PER_WORKER = 4  # room for replacements of workers that died without clearing
 # One header line and the number of them (gunicorn's limit_request_field_size and

@@ -22,7 +22,7 @@ from fdigraph.web.engine import LRU, Engine
 GZIP_MIN = 1024  # smaller bodies are not worth compressing
 CACHE_BYTES = 64 * 1024 * 1024
 _COMPRESSIBLE = ("text/", "application/")
-EXPOSED = "ETag, Fdigraph-Truncated, Content-Length, Content-Encoding"
+EXPOSED = front.EXPOSED  # also on the errors gunicorn and nginx answer themselves
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
