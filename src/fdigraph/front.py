@@ -240,8 +240,11 @@ http {{
                 "  map $http_origin $fdigraph_vary { default ''; }"
             )
         lines = "".join(f"    {_nginx_string(o)} $http_origin;\n" for o in origins)
+        # one origin allowed: the only one a browser could accept, so named without an
+        # Origin too, as gunicorn names it for a request it could not parse (fdigraph.worker)
+        default = _nginx_string(origins[0]) if len(origins) == 1 else "''"
         return (
-            f"  map $http_origin $fdigraph_cors {{\n    default '';\n{lines}  }}\n"
+            f"  map $http_origin $fdigraph_cors {{\n    default {default};\n{lines}  }}\n"
             "  map $http_origin $fdigraph_vary { default 'Origin'; }"
         )
 

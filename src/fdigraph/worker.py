@@ -201,6 +201,10 @@ def error_answer(
         lines.append("Access-Control-Allow-Origin: *")
     else:
         lines.append("Vary: Origin")
+        if origin is None and len(origins) == 1:
+            # gunicorn gives no header of a request it could not parse; the one origin
+            # allowed is the only one a browser could accept anyway
+            origin = origins[0]
         if origin is not None and origin in origins:
             lines.append(f"Access-Control-Allow-Origin: {origin}")
     lines.append(f"Access-Control-Expose-Headers: {EXPOSED}")

@@ -111,8 +111,9 @@ def chunked(body: bytes, size: int = 8192) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
 
 
-def post(content_type: str, body: bytes, *, framing: str) -> bytes:
+def post(content_type: str, body: bytes, *, framing: str, headers: bytes = b"") -> bytes:
     head = f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: {content_type}\r\n"
+    head += headers.decode("latin-1")
     if framing == "chunked":
         return head.encode() + b"Transfer-Encoding: chunked\r\n\r\n" + chunked(body)
     return head.encode() + b"Content-Length: %d\r\n\r\n" % len(body) + body
@@ -136,8 +137,16 @@ def test_a_body_over_the_limit_is_413_however_framed(
 
 
 @pytest.mark.parametrize("framing", ["chunked", "content-length"])
-def test_a_body_under_the_limit_is_read_whole(server: Served, framing: str) -> None:
-    body = b"query=ASK%20%7B%7D&pad=" + b"x" * (LIMIT - 100)
+def test_one_byte_over_the_limit_is_413(server: Served, framing: str) -> None:
+    body = b"query=ASK%20%7B%7D&pad=" + b"x" * (LIMIT + 1 - 23)
+    assert len(body) == LIMIT + 1
+    refused(exchange(server, post(FORM, body, framing=framing)), 413, "payload_too_large")
+
+
+@pytest.mark.parametrize("framing", ["chunked", "content-length"])
+def test_a_body_at_the_limit_is_read_whole(server: Served, framing: str) -> None:
+    body = b"query=ASK%20%7B%7D&pad=" + b"x" * (LIMIT - 23)
+    assert len(body) == LIMIT
     answer = exchange(server, post(FORM, body, framing=framing))
     assert answer.status == 200, answer
     assert answer.json()["boolean"] is True
@@ -209,6 +218,27 @@ def test_an_unknown_transfer_coding_is_501(server: Served) -> None:
     head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
     answer = exchange(server, head + b"Transfer-Encoding: zip\r\n\r\nASK {}")
     refused(answer, 501, "not_implemented")
+
+
+@pytest.mark.parametrize("mode", FRONTS)
+def test_with_one_allowed_origin_refusals_carry_it(store: Path, tmp_path: Path, mode: str) -> None:
+    origin = "https://ui.example"
+    args = ("--workers", "1", "--front", mode)
+    settings = {"FDIGRAPH_CORS_ORIGINS": origin, "FDIGRAPH_MAX_REQUEST_BYTES": str(LIMIT)}
+    sent = b"Origin: " + origin.encode() + b"\r\n"
+    with serving(store, tmp_path / "log", *args, settings=settings) as s:
+        for request in (
+            get(sent + b"X-Big: " + b"a" * 9000 + b"\r\n"),  # gunicorn reads no header
+            get(sent + b"X-Huge: " + b"a" * 1_100_000 + b"\r\n"),  # nginx's 494
+            get(line=b"GET /he\xffalth HTTP/1.1"),  # no Origin sent
+            get(line=b"G\x01T /health HTTP/1.1"),  # nginx's own 400, no Origin sent
+            post(QUERY, BIG_QUERY, framing="chunked", headers=sent),  # the app's own 413
+        ):
+            answer = exchange(s, request)
+            assert answer.status in (400, 413, 431), answer
+            assert answer.headers.get("access-control-allow-origin") == origin, answer
+            assert "Origin" in answer.headers.get("vary", ""), answer
+            assert answer.json()["ok"] is False
 
 
 def test_the_server_still_serves_after_the_attacks(server: Served) -> None:
