@@ -141,6 +141,13 @@ class PayloadTooLarge(FdigraphError):
     code = "payload_too_large"
 
 
+class MalformedRequest(FdigraphError):
+    """The request is not valid HTTP (a chunked body whose framing is broken)."""
+
+    status = 400
+    code = "bad_request"
+
+
 class UnsupportedMediaType(FdigraphError):
     """The request body has a content type the endpoint does not read."""
 

@@ -41,6 +41,8 @@ CACHE_HEADER = "X-Accel-Expires"  # from the app to nginx: keep this response (s
 KEEP_SECONDS = 7 * 24 * 3600
 LANG_COOKIE = "lang"  # the pages' language cookie (fdigraph.web.pages.LANG_COOKIE)
 START_SECONDS = 5.0
+# Access-Control-Expose-Headers, as the app sets it (fdigraph.web.EXPOSED)
+EXPOSED = "ETag, Fdigraph-Truncated, Content-Length, Content-Encoding"
 
 
 def find_nginx() -> str | None:
@@ -76,14 +78,36 @@ def _error_body(status: int, code: str, message: str) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
-# Requests nginx answers itself, in the app's error shape (see fdigraph.web.errors).
+# Requests nginx answers itself, in the app's error shape (see fdigraph.web.errors):
+# nginx's status -> the status answered (494 is nginx's own, sent as a 400: answered 431
+# here, as gunicorn answers a header over its limits), code, message.
 _OWN_ERRORS = {
-    400: ("bad_request", "the request is not valid HTTP"),
-    413: ("payload_too_large", "the request body is larger than {limit} bytes"),
-    414: ("bad_request", "the request line is longer than {line} bytes; send the query by POST"),
-    502: ("upstream_unavailable", "the server is starting or restarting; try again"),
-    504: ("upstream_timeout", "the server took too long to answer"),
+    400: (400, "bad_request", "the request is not valid HTTP"),
+    405: (405, "method_not_allowed", "this method is not allowed"),
+    411: (411, "bad_request", "the request has a body but no Content-Length"),
+    413: (413, "payload_too_large", "the request body is larger than {limit} bytes"),
+    414: (
+        414,
+        "bad_request",
+        "the request line is longer than {line} bytes; send the query by POST",
+    ),
+    494: (
+        431,
+        "header_too_large",
+        "the request's headers are too large: a header line over {line} bytes, "
+        "or all of them over {headers} bytes",
+    ),
+    500: (500, "internal_error", "internal error in the front; it has been logged"),
+    501: (
+        501,
+        "not_implemented",
+        "the Transfer-Encoding is not supported; send chunked or a Content-Length",
+    ),
+    502: (502, "upstream_unavailable", "the server is starting or restarting; try again"),
+    504: (504, "upstream_timeout", "the server took too long to answer"),
+    505: (505, "bad_request", "the HTTP version is not supported; send HTTP/1.1"),
 }
+HEADER_BUFFERS = 8  # large_client_header_buffers: this many of the request line's size
 
 
 def _nginx_string(text: str) -> str:
@@ -118,17 +142,25 @@ class Front:
         user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
         host = f"[{self.host}]" if ":" in self.host else self.host
         errors = []
-        for status, (code, message) in sorted(_OWN_ERRORS.items()):
-            text = message.format(limit=self.max_body, line=line_bytes)
+        for own, (status, code, message) in sorted(_OWN_ERRORS.items()):
+            text = message.format(
+                limit=self.max_body, line=line_bytes, headers=HEADER_BUFFERS * line_bytes
+            )
             errors.append(
-                f"    location = /_fdigraph_error_{status} {{\n"
+                f"    location = /_fdigraph_error_{own} {{\n"
                 f"      internal;\n"
                 f"      default_type 'application/json; charset=utf-8';\n"
                 "      add_header Access-Control-Allow-Origin $fdigraph_cors always;\n"
+                f"      add_header Access-Control-Expose-Headers {_nginx_string(EXPOSED)} always;\n"
+                "      add_header Vary $fdigraph_vary always;\n"
                 f"      return {status} {_nginx_string(_error_body(status, code, text) + chr(10))};\n"
                 f"    }}\n"
             )
-        pages = " ".join(f"error_page {s} /_fdigraph_error_{s};" for s in sorted(_OWN_ERRORS))
+        # "=status": an error page keeps nginx's status unless told (494 goes out as 431)
+        pages = "\n    ".join(
+            f"error_page {own} ={status} /_fdigraph_error_{own};"
+            for own, (status, _, _) in sorted(_OWN_ERRORS.items())
+        )
         temp = "\n".join(
             f"  {kind}_temp_path {run / kind};"
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
@@ -170,7 +202,9 @@ http {{
     listen {host}:{self.port} backlog=1024;
     client_max_body_size {max(self.max_body, 1)};
     client_body_buffer_size 1m;
-    large_client_header_buffers 8 {line_bytes};
+    # the request line and each header line up to 1 MB, all of them up to 8 MB (494,
+    # answered 431); gunicorn behind holds a header line to 8190 bytes and 100 of them
+    large_client_header_buffers {HEADER_BUFFERS} {line_bytes};
     keepalive_requests 100000;
     {pages}
     location / {{
@@ -201,9 +235,18 @@ http {{
         """Access-Control-Allow-Origin for nginx's own errors, as the app sets it."""
         origins = self.cors.split()
         if "*" in origins:
-            return "  map $http_origin $fdigraph_cors { default '*'; }"
+            return (
+                "  map $http_origin $fdigraph_cors { default '*'; }\n"
+                "  map $http_origin $fdigraph_vary { default ''; }"
+            )
         lines = "".join(f"    {_nginx_string(o)} $http_origin;\n" for o in origins)
-        return f"  map $http_origin $fdigraph_cors {{\n    default '';\n{lines}  }}"
+        # one origin allowed: the only one a browser could accept, so named without an
+        # Origin too, as gunicorn names it for a request it could not parse (fdigraph.worker)
+        default = _nginx_string(origins[0]) if len(origins) == 1 else "''"
+        return (
+            f"  map $http_origin $fdigraph_cors {{\n    default {default};\n{lines}  }}\n"
+            "  map $http_origin $fdigraph_vary { default 'Origin'; }"
+        )
 
     def start(self) -> Front:
         """Write the config, check it, and start nginx; an error says why it failed."""

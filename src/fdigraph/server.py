@@ -28,7 +28,7 @@ from fdigraph.errors import ConfigError
 from fdigraph.front import Front
 from fdigraph.web.engine import RUNNER, SLOTS
 from fdigraph.web.errors import POISONED
-from fdigraph.worker import on_starting
+from fdigraph.worker import HEADER_LINE_BYTES, HEADER_LINES, on_starting
 
 # Two request threads per worker: a runaway query holds one while the other keeps
 # serving, and keep-alive connections are kept (sync workers close every connection).
@@ -130,6 +130,9 @@ def options(
         # checks MAX_QUERY_LENGTH and answers in its own error shape, where gunicorn's
         # default 4094-byte request line would answer a bare 414.
         "limit_request_line": 0,
+        # one header line and the number of them; past either, a 431 (fdigraph.worker)
+        "limit_request_field_size": HEADER_LINE_BYTES,
+        "limit_request_fields": HEADER_LINES,
         "accesslog": "-",
         "logger_class": "fdigraph.worker.AccessLogger",
         "on_starting": on_starting,

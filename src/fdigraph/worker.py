@@ -6,19 +6,36 @@ idles: eight clients then get one core of two (measured in bench/RESULTS.md). He
 worker publishes how many connections it holds on a small shared board, and accepts a
 new one only while no live worker holds fewer. The access log writes one short line per
 request with the time it took, without gunicorn's per-request table of every header.
+What gunicorn answers itself, a request it cannot parse (a header over its limits, a
+broken request line, an unknown transfer coding), is answered in the app's JSON error
+shape with CORS, as every answer of the app is (gunicorn's own are HTML pages).
 """
 
 from __future__ import annotations
 
 import ctypes
+import http
+import json
 import multiprocessing
 import os
+import ssl
+from datetime import datetime
 from typing import Any
 
+from gunicorn import util
 from gunicorn.glogging import Logger
+from gunicorn.http import errors
+from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.gthread import ThreadWorker
 
+from fdigraph.front import EXPOSED
+
 SLOTS_PER_WORKER = 4  # room for replacements of workers that died without clearing
+# One header line and the number of them (gunicorn's limit_request_field_size and
+# limit_request_fields, set by fdigraph.server); past either, 431.
+HEADER_LINE_BYTES = 8190
+HEADER_LINES = 100
+REQUEST_LINE_BYTES = 1024 * 1024  # gunicorn's cap with limit_request_line = 0
 
 
 class Board:
@@ -102,6 +119,96 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
         if BOARD is not None:
             BOARD.release(self.slot)
         super().handle_exit(sig, frame)
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
+        """gunicorn's own answer to a request it could not parse or serve, in JSON."""
+        started = datetime.now()
+        addr = addr or ("", -1)  # a Unix socket (behind nginx)
+        req = req or getattr(exc, "req", None)
+        status, code, message = own_error(exc, self.cfg)
+        if status < 500:
+            self.log.warning("Invalid request from ip=%s: %s", addr[0], exc)
+        else:
+            uri = getattr(req, "uri", None)
+            self.log.exception("Error handling request %s", uri or "(no URI read)")
+        origin = next((v for k, v in getattr(req, "headers", ()) if k == "ORIGIN"), None)
+        cors = getattr(getattr(self, "wsgi", None), "config", {}).get("CORS_ORIGINS", "*")
+        head, body = error_answer(status, code, message, str(cors), origin)
+        if req is not None and getattr(req, "method", None):
+            environ = default_environ(req, client, self.cfg)
+            environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = addr[0], str(addr[1])
+            resp = Response(req, client, self.cfg)
+            resp.status = f"{status} {http.HTTPStatus(status).phrase}"
+            resp.response_length = resp.sent = len(body)
+            self.log.access(resp, req, environ, datetime.now() - started)
+        try:
+            util.write_nonblock(client, head + body)
+        except Exception:
+            self.log.debug("Failed to send error message.")
+
+
+def own_error(exc: BaseException, cfg: Any) -> tuple[int, str, str]:
+    """Status, code and message for what gunicorn refuses (its own table: base.Worker)."""
+    detail = str(exc)[:200]
+    if isinstance(exc, errors.LimitRequestHeaders):
+        return (
+            431,
+            "header_too_large",
+            f"the request's headers are too large: at most {cfg.limit_request_fields} "
+            f"header lines of {cfg.limit_request_field_size} bytes each",
+        )
+    if isinstance(exc, errors.LimitRequestLine):
+        line = cfg.limit_request_line or REQUEST_LINE_BYTES
+        return (
+            414,
+            "bad_request",
+            f"the request line is longer than {line} bytes; send the query by POST",
+        )
+    if isinstance(exc, errors.UnsupportedTransferCoding):
+        return 501, "not_implemented", f"{detail}; send chunked or a Content-Length"
+    if isinstance(exc, errors.ExpectationFailed):
+        return 417, "bad_request", detail
+    if isinstance(exc, (errors.ForbiddenProxyRequest, ssl.SSLError)):
+        return 403, "forbidden", "request forbidden"
+    if isinstance(
+        exc,
+        (
+            errors.InvalidResponseHeader,
+            errors.InvalidResponseHeaderName,
+            errors.ConfigurationProblem,
+        ),
+    ):
+        return 500, "internal_error", "internal error (a bug); it has been logged"
+    if isinstance(exc, errors.ParseException):
+        return 400, "bad_request", f"the request is not valid HTTP: {detail}"
+    return 500, "internal_error", "internal error (a bug); it has been logged"
+
+
+def error_answer(
+    status: int, code: str, message: str, cors: str, origin: str | None
+) -> tuple[bytes, bytes]:
+    """The head and body of an error answer, with CORS as the app sets it."""
+    shape = {"ok": False, "status": status, "code": code, "error": message}
+    body = (json.dumps(shape, ensure_ascii=False) + "\n").encode()
+    lines = [
+        f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}",
+        "Connection: close",
+        "Content-Type: application/json; charset=utf-8",
+        f"Content-Length: {len(body)}",
+    ]
+    origins = cors.split()
+    if "*" in origins:
+        lines.append("Access-Control-Allow-Origin: *")
+    else:
+        lines.append("Vary: Origin")
+        if origin is None and len(origins) == 1:
+            # gunicorn gives no header of a request it could not parse; the one origin
+            # allowed is the only one a browser could accept anyway
+            origin = origins[0]
+        if origin is not None and origin in origins:
+            lines.append(f"Access-Control-Allow-Origin: {origin}")
+    lines.append(f"Access-Control-Expose-Headers: {EXPOSED}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"), body
 
 
 class AccessLogger(Logger):  # type: ignore[misc]

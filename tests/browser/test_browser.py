@@ -95,6 +95,7 @@ def test_resource_pages_show_labels_not_terms_or_keys(page: Any, server: str) ->
     assert "Chú thích" in badges and "Annotation" not in badges
     assert page.locator("a", has_text=re.compile(r"^bg-fdi-2024-8m-1$")).count() == 0
 
+
 def test_search_finds_a_quote_without_accents_and_marks_its_words(page: Any, server: str) -> None:
     page.goto(server + "/?lang=vi")
     page.fill("form.bigsearch input[name=q]", "lao dong qua dao tao")

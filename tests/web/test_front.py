@@ -54,6 +54,10 @@ def test_the_written_config_is_valid_nginx(tmp_path: Path) -> None:
     conf = proxy.config()
     assert "client_max_body_size 1024;" in conf and "proxy_read_timeout 40s;" in conf
     assert "'https://a.example' $http_origin;" in conf  # CORS on nginx's own errors
+    # nginx's own refusals in the app's error shape; 494 (headers too large) goes out as 431
+    assert "error_page 494 =431 /_fdigraph_error_494;" in conf
+    assert "error_page 501 =501 /_fdigraph_error_501;" in conf
+    assert "large_client_header_buffers 8 1048576;" in conf
 
 
 def test_the_app_marks_for_nginx_only_what_may_be_kept(store_path: Path) -> None:

@@ -15,13 +15,14 @@ from flask import Flask, Response, request
 
 from fdigraph import config, front
 from fdigraph.web import errors, meta, search_index, sparql
+from fdigraph.web.body import WholeBody
 from fdigraph.web.cache import CACHEABLE, ResponseCache
 from fdigraph.web.engine import LRU, Engine
 
 GZIP_MIN = 1024  # smaller bodies are not worth compressing
 CACHE_BYTES = 64 * 1024 * 1024
 _COMPRESSIBLE = ("text/", "application/")
-EXPOSED = "ETag, Fdigraph-Truncated, Content-Length, Content-Encoding"
+EXPOSED = front.EXPOSED  # also on the errors gunicorn and nginx answer themselves
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -60,8 +61,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         search_index.prepare(app)
     # Behind nginx (fdigraph.front), for a build that cannot change while served.
     app.config["FRONT_CACHE"] = bool(app.config.get("FRONT_CACHE")) and not settings["ENDPOINT"]
-    app.wsgi_app = ResponseCache(  # type: ignore[method-assign]
-        app.wsgi_app, responses, frozenset({"/sparql"})
+    # outermost: a chunked body is read whole, and any body over the limit refused,
+    # before the response cache or a view looks at the request
+    app.wsgi_app = WholeBody(  # type: ignore[method-assign]
+        ResponseCache(app.wsgi_app, responses, frozenset({"/sparql"})),
+        app.config["MAX_CONTENT_LENGTH"],
     )
     return app
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import request
 
+from fdigraph.web.body import REFUSED
 from fdigraph.web.engine import LRU
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -41,7 +42,11 @@ class ResponseCache:
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if method not in ("GET", "POST") or environ.get("PATH_INFO") not in self.paths:
+        if (
+            method not in ("GET", "POST")
+            or environ.get("PATH_INFO") not in self.paths
+            or REFUSED in environ  # the app answers it 413 or 400 (fdigraph.web.body)
+        ):
             return self.app(environ, start_response)
         body = b""
         if method == "POST":

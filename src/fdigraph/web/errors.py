@@ -13,6 +13,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from fdigraph.errors import FdigraphError, QueryStopped
+from fdigraph.web.body import REFUSED
 
 POISONED = "fdigraph.poisoned"  # environ key: this worker must stop after answering
 
@@ -72,7 +73,15 @@ def _unexpected(err: Exception) -> Response:
     return error_response(500, "internal_error", "internal error (a bug); it has been logged")
 
 
+def _refused_body() -> None:
+    """A body over the limit or with broken framing (:mod:`fdigraph.web.body`): before any view."""
+    refusal = request.environ.get(REFUSED)
+    if refusal is not None:
+        raise refusal
+
+
 def register(app: Flask) -> None:
+    app.before_request(_refused_body)
     app.register_error_handler(FdigraphError, _domain)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(Exception, _unexpected)
