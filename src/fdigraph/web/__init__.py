@@ -10,10 +10,12 @@ from __future__ import annotations
 import gzip
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 
 from fdigraph import config, front
+from fdigraph.errors import QueryError
 from fdigraph.web import errors, meta, search_index, sparql
 from fdigraph.web.body import WholeBody
 from fdigraph.web.cache import CACHEABLE, ResponseCache
@@ -51,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["fdigraph.results"] = results
 
     errors.register(app)
+    app.before_request(_utf8_url)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
     app.after_request(_finish)
@@ -84,6 +87,23 @@ def _optional_blueprints(app: Flask) -> None:
         module.init_app(app)
 
 
+def _utf8_url() -> None:
+    """Refuse a URL whose query string is not UTF-8 once percent-decoded (``q=%FF``).
+
+    Werkzeug replaces such bytes silently, so a search or a saved query would run on a
+    value the client never sent; /sparql's own parser refuses them the same way.
+    """
+    raw = request.environ.get("QUERY_STRING", "")
+    if "%" not in raw and raw.isascii():
+        return
+    try:
+        unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise QueryError(
+            f"the URL query string is not valid UTF-8 once percent-decoded (byte {err.start})"
+        ) from None
+
+
 def _finish(response: Response) -> Response:
     """CORS on every response (errors and preflights too), Vary, and gzip."""
     from flask import current_app
@@ -99,6 +119,7 @@ def _finish(response: Response) -> Response:
         if request.origin in origins:
             headers["Access-Control-Allow-Origin"] = request.origin
     headers["Access-Control-Expose-Headers"] = EXPOSED
+    headers["X-Content-Type-Options"] = "nosniff"  # a result is never sniffed into HTML
     if request.method == "OPTIONS":
         headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         headers["Access-Control-Allow-Headers"] = (
