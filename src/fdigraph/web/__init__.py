@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from fdigraph import config, front
-from fdigraph.web import errors, meta, search_index, sparql
+from fdigraph.web import dumps, errors, meta, search_index, sparql
 from fdigraph.web.body import WholeBody
 from fdigraph.web.cache import CACHEABLE, ResponseCache
 from fdigraph.web.engine import LRU, Engine
@@ -53,6 +53,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
+    app.register_blueprint(dumps.bp)
     app.after_request(_finish)
     _optional_blueprints(app)
     if settings["IN_MEMORY"] and not settings["ENDPOINT"]:  # before gunicorn forks: shared
