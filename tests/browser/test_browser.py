@@ -146,3 +146,13 @@ def test_footer_void_link_shows_a_page_listing_the_dumps(page: Any, server: str)
     page.click('a[data-lang="vi"]')
     page.wait_for_url(re.compile(r"lang=vi"))
     assert page.locator("#downloads h2").inner_text() == "Tải dữ liệu"
+
+
+def test_a_figure_is_read_in_words_in_both_languages(page: Any, server: str) -> None:
+    page.goto(server + "/id/obs/bac-giang-fdi-2024/bg-fdi-2024-8m?lang=en")
+    reading = page.locator(".fact p.reading").first
+    assert reading.locator('[data-role="flow"]').inner_text() == "flow, January–August 2024"
+    assert "capital component: total registered capital" in reading.inner_text()
+    page.goto(server + "/id/area/VN-57?lang=vi")
+    positions = page.locator('.fact p.reading [data-role="position"]').all_inner_texts()
+    assert positions and set(positions) == {"vị thế, không nêu ngày"}

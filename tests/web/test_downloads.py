@@ -92,6 +92,15 @@ def test_dump_is_the_built_file(served: Served, built: BuildResult, name: str) -
     assert other == 200 and whole == body
 
 
+def test_head_of_a_dump(served: Served, built: BuildResult) -> None:
+    req = urllib.request.Request(f"{served.url}/download/fdigraph.ttl.gz", method="HEAD")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 200 and r.read() == b""
+        size = (built.dist / "fdigraph.ttl.gz").stat().st_size
+        assert int(r.headers["Content-Length"]) == size
+        assert r.headers["ETag"] == f'"{built.info.build}-fdigraph.ttl.gz"'
+
+
 def test_a_range_of_a_dump(served: Served, built: BuildResult) -> None:
     status, headers, body = fetch(f"{served.url}/download/fdigraph.nt", {"Range": "bytes=0-99"})
     assert status == 206 and body == (built.dist / "fdigraph.nt").read_bytes()[:100]
