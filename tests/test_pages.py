@@ -346,3 +346,65 @@ def test_no_page_links_to_the_base_iris_host(client: FlaskClient, kinds: dict[st
     for path in paths:
         body = client.get(path, headers=HTML).get_data(as_text=True)
         assert f'href="{BASE}' not in body, path
+
+
+DUMP_NAMES = [f"fdigraph.{s}{z}" for s in ("ttl", "nt", "nq", "jsonld") for z in (".gz", "")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "size"),
+    [("en", "Download the data", "1.5 MB"), ("vi", "Tải dữ liệu", "1,5 MB")],
+)
+def test_home_offers_the_dumps_with_sizes(
+    client: FlaskClient, built: BuildResult, lang: str, heading: str, size: str
+) -> None:
+    body = client.get("/", headers=HTML, query_string={"lang": lang}).get_data(as_text=True)
+    section = body.split('<section id="download">', 1)[1].split("</section>", 1)[0]
+    assert f"<h2>{heading}</h2>" in section
+    for name in DUMP_NAMES:
+        assert f'href="/download/{name}"' in section
+    nq = (built.dist / "fdigraph.nq").stat().st_size
+    assert 1_450_000 < nq < 1_550_000, "the size shown below is this file's"
+    assert size in section and 'href="/.well-known/void"' in section
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_void_for_browsers_is_a_page(client: FlaskClient, built: BuildResult, lang: str) -> None:
+    r = client.get("/.well-known/void", headers=HTML, query_string={"lang": lang})
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert r.headers["Content-Language"] == lang and "Accept" in r.headers["Vary"]
+    body = r.get_data(as_text=True)
+    assert ("Về bộ dữ liệu" if lang == "vi" else "About the dataset") in body
+    links = re.findall(r'<a class="dump" href="/download/([^"]+)"', body)
+    assert links == DUMP_NAMES
+    assert f"<code>{built.info.build}</code>" in body
+    assert "<code>http://localhost/sparql</code>" in body  # the service description
+    assert "SPARQL 1.1 Query" in body and "https://fdigraph.example/graph/data" in body
+    assert ("Tỉnh" if lang == "vi" else "Province") in body  # class partitions, labelled
+    assert f"<strong>{built.info.triples}</strong>" in body
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "mimetype"),
+    [
+        ("*/*", {}, "text/turtle"),
+        (None, {}, "text/turtle"),
+        ("application/ld+json", {}, "application/ld+json"),
+        ("text/turtle, text/html;q=0.5", {}, "text/turtle"),
+        (BROWSER, {"format": "turtle"}, "text/turtle"),
+        ("text/turtle", {"format": "html"}, "text/html"),
+    ],
+)
+def test_void_stays_rdf_for_clients(
+    client: FlaskClient, accept: str | None, query: dict[str, str], mimetype: str
+) -> None:
+    r = client.get(
+        "/.well-known/void", headers={"Accept": accept} if accept else {}, query_string=query
+    )
+    assert (r.status_code, r.mimetype) == (200, mimetype)
+    if mimetype != "text/html":
+        graph = Graph().parse(
+            data=r.get_data(as_text=True), format="json-ld" if "json" in mimetype else "turtle"
+        )
+        dumps = set(graph.objects(None, URIRef("http://rdfs.org/ns/void#dataDump")))
+        assert {str(d).rsplit("/", 1)[1] for d in dumps} == set(DUMP_NAMES)

@@ -7,15 +7,18 @@ paragraph around it in its source's ``schema:text``, cut at the selector's offse
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from fdigraph.figures import Amount, format_amount
+from fdigraph.errors import FdigraphError
+from fdigraph.figures import Amount, Period, format_amount, parse_iso_period
 from fdigraph.labels import PROLOGUE, Link, Row, Runner, Text, lookup, values
 from fdigraph.mapping import UNIT_IRIS
 from fdigraph.vocab import FDI, QB, SCHEMA, SDMX_ATTRIBUTE
@@ -49,6 +52,15 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One thing a figure's reading says: ``component``, ``flow``/``position``/``period``,
+    ``comparison``, in both languages."""
+
+    role: str
+    text: Text
+
+
+@dataclass(frozen=True)
 class Fact:
     iri: str
     kind: str
@@ -56,6 +68,7 @@ class Fact:
     value: Text | None
     roles: tuple[tuple[Link, Link], ...]
     quotes: tuple[Quote, ...]
+    reading: tuple[Part, ...] = ()  # an observation's figure in words (see :func:`reading`)
 
 
 @dataclass(frozen=True)
@@ -88,8 +101,10 @@ def facts(run: Runner, iris: Sequence[str], names: dict[str, Link]) -> list[Fact
     triples = fact_triples(run, iris)
     quote_iris = [str(o) for po in triples.values() for p, o in po if p == str(FDI.hasQuote)]
     quotes = quotes_in_context(run, quote_iris)
+    components, periods = _components_and_periods(run, triples)
     wanted = {str(o) for po in triples.values() for p, o in po if isinstance(o, URIRef)}
     wanted |= {p for po in triples.values() for p, _ in po} | set(iris)
+    wanted |= set(components.values()) | {str(FDI.capitalComponent), str(FDI.refPeriod)}
     names.update(lookup(run, wanted - names.keys()))
     found = []
     for iri in iris:
@@ -108,9 +123,154 @@ def facts(run: Runner, iris: Sequence[str], names: dict[str, Link]) -> list[Fact
                 quotes=tuple(
                     quotes[str(o)] for p, o in po if p == str(FDI.hasQuote) and str(o) in quotes
                 ),
+                reading=reading(one, names, components, periods),
             )
         )
     return found
+
+
+_COMPONENTS = """SELECT ?m ?c WHERE { %s ?m fdi:capitalComponent ?c }"""
+_ISO = """SELECT ?t ?iso WHERE { %s ?t fdi:iso8601 ?iso }"""
+
+
+def _components_and_periods(
+    run: Runner, triples: dict[str, list[tuple[str, Identifier]]]
+) -> tuple[dict[str, str], dict[str, Period]]:
+    """The capital component of each measure the facts use, and each of their periods."""
+    measures = {str(o) for po in triples.values() for p, o in po if p == str(QB.measureType)}
+    spans = {
+        str(o)
+        for po in triples.values()
+        for p, o in po
+        if p in (str(FDI.refPeriod), str(FDI.basePeriod)) and isinstance(o, URIRef)
+    }
+    components: dict[str, str] = {}
+    if measures:
+        for row in run(PROLOGUE + _COMPONENTS % values("m", measures)):
+            components.setdefault(str(row["m"]), str(row["c"]))
+    periods: dict[str, Period] = {}
+    if spans:
+        for row in run(PROLOGUE + _ISO % values("t", spans)):
+            try:
+                periods[str(row["t"])] = parse_iso_period(str(row["iso"]))
+            except FdigraphError:
+                continue  # a period the build would not mint: shown by its label only
+    return components, periods
+
+
+def day_words(day: date, lang: str) -> str:
+    """'30/11/2024' / '30 November 2024'."""
+    if lang == "vi":
+        return f"{day.day}/{day.month}/{day.year}"
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def period_words(period: Period) -> Text:
+    """'11 tháng đầu năm 2024' / 'January–November 2024'; a day as a reader writes it."""
+    if period.is_day:
+        return Text(day_words(period.begin, "vi"), day_words(period.begin, "en"))
+    return Text(period.label("vi"), period.label("en"))
+
+
+def reading(
+    one: dict[str, Identifier],
+    names: dict[str, Link],
+    components: dict[str, str],
+    periods: dict[str, Period],
+) -> tuple[Part, ...]:
+    """An observation's figure in words: its capital component, whether it is a flow over
+    its period or a position as of a day, and its comparison with the base period.
+
+    'capital component: new · flow, January–November 2024 · growth against
+    January–November 2023' / 'thành phần vốn: cấp mới · dòng, 11 tháng đầu năm 2024 ·
+    tốc độ tăng so với 11 tháng đầu năm 2023'. Empty for facts that are not figures.
+    """
+    measure = one.get(str(QB.measureType))
+    if measure is None or str(measure) == str(FDI.rank):
+        return ()
+    parts: list[Part] = []
+
+    component = label_of(components.get(str(measure)), names)
+    prop = label_of(str(FDI.capitalComponent), names)
+    if component is not None and prop is not None:
+        parts.append(
+            Part("component", Text(f"{prop.vi}: {component.vi}", f"{prop.en}: {component.en}"))
+        )
+    parts.append(_when(one, names, periods))
+    compared = _comparison(one, names, periods)
+    if compared is not None:
+        parts.append(compared)
+    return tuple(parts)
+
+
+def _when(one: dict[str, Identifier], names: dict[str, Link], periods: dict[str, Period]) -> Part:
+    """'flow, January–November 2024', 'position as of 30 November 2024', or the period."""
+    flow_stock = str(one.get(str(FDI.flowStock)))
+    period = periods.get(str(one.get(str(FDI.refPeriod))))
+    if flow_stock == str(FDI.Position):
+        if period is None:
+            return Part("position", Text("vị thế, không nêu ngày", "position, date not stated"))
+        vi, en = day_words(period.end, "vi"), day_words(period.end, "en")
+        return Part("position", Text(f"vị thế tại ngày {vi}", f"position as of {en}"))
+    if flow_stock == str(FDI.Flow):
+        if period is None:
+            return Part("flow", Text("dòng, không nêu kỳ", "flow, period not stated"))
+        words = period_words(period)
+        return Part("flow", Text(f"dòng, {words.vi}", f"flow, {words.en}"))
+    prop = names.get(str(FDI.refPeriod))
+    head = prop.label if prop is not None else Text("kỳ", "reference period")
+    given = one.get(str(FDI.refPeriod))
+    if period is not None:
+        when = period_words(period)
+    else:
+        when = label_of(given, names) or Text("không nêu", "not stated")
+    return Part("period", Text(f"{head.vi}: {when.vi}", f"{head.en}: {when.en}"))
+
+
+def label_of(iri: object, names: dict[str, Link]) -> Text | None:
+    link = names.get(str(iri)) if iri is not None else None
+    return link.label if link is not None else None
+
+
+def _comparison(
+    one: dict[str, Identifier], names: dict[str, Link], periods: dict[str, Period]
+) -> Part | None:
+    """'growth against January–November 2023', 'share of the total of Vietnam', 'level'."""
+    code = one.get(str(FDI.comparison))
+    name = label_of(code, names)
+    if code is None or name is None:
+        return None
+    base = one.get(str(FDI.basePeriod))
+    if str(base) in periods:
+        words = period_words(periods[str(base)])
+        return Part(
+            "comparison", Text(f"{name.vi} so với {words.vi}", f"{name.en} against {words.en}")
+        )
+    if str(base) == str(FDI.NotStated):
+        return Part(
+            "comparison",
+            Text(f"{name.vi} (không nêu kỳ gốc)", f"{name.en} (base period not stated)"),
+        )
+    if str(code) == str(FDI.Share):
+        whole = label_of(one.get(str(FDI.shareOf)), names)
+        if whole is not None and str(one.get(str(FDI.shareOf))) != str(FDI.NotApplicable):
+            return Part(
+                "comparison",
+                Text(
+                    f"{name.vi} trong tổng của {whole.vi}", f"{name.en} of the total of {whole.en}"
+                ),
+            )
+    area = one.get(str(FDI.baseArea))
+    if area is not None and str(area) not in (
+        str(FDI.NotApplicable),
+        str(one.get(str(FDI.refArea))),
+    ):
+        other = label_of(area, names)
+        if other is not None:
+            return Part(
+                "comparison", Text(f"{name.vi} so với {other.vi}", f"{name.en} against {other.en}")
+            )
+    return Part("comparison", name)
 
 
 def _label(link: Link, roles: Sequence[tuple[Link, Link]]) -> Text:

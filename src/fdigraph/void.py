@@ -14,12 +14,17 @@ import pyoxigraph as ox
 VOID = "http://rdfs.org/ns/void#"
 DCT = "http://purl.org/dc/terms/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+DCAT = "http://www.w3.org/ns/dcat#"
+IANA = "http://www.iana.org/assignments/media-types/"
+GZIP = "application/gzip"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD_INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+XSD_NNI = ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 PREFIXES = {
     "void": VOID,
     "dcterms": DCT,
     "sd": SD,
+    "dcat": DCAT,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "formats": "http://www.w3.org/ns/formats/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -145,6 +150,31 @@ def void_triples(
     out += _provenance(store, ds)
     out += _partitions(store, ds)
     return out
+
+
+def dump_triples(
+    dataset: ox.NamedNode, dumps: Sequence[tuple[str, str, bool, int]]
+) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """``void:dataDump`` for each ``(url, media type, gzipped, bytes)``, and each dump's
+    description (two lists, so a serialiser keeps the dataset's triples together).
+
+    ``dcterms:format`` (and ``dcat:mediaType``) is the RDF serialisation inside the file,
+    as an IANA media-type IRI; a gzipped file says so with ``dcat:compressFormat``.
+    """
+    links: list[ox.Triple] = []
+    described: list[ox.Triple] = []
+    for url, media_type, gzipped, size in dumps:
+        dump = ox.NamedNode(url)
+        fmt = ox.NamedNode(IANA + media_type)
+        links.append(ox.Triple(dataset, _n(VOID, "dataDump"), dump))
+        described += [
+            ox.Triple(dump, _n(DCT, "format"), fmt),
+            ox.Triple(dump, _n(DCAT, "mediaType"), fmt),
+            ox.Triple(dump, _n(DCAT, "byteSize"), ox.Literal(str(size), datatype=XSD_NNI)),
+        ]
+        if gzipped:
+            described.append(ox.Triple(dump, _n(DCAT, "compressFormat"), ox.NamedNode(IANA + GZIP)))
+    return links, described
 
 
 def describe(store: ox.Store, *, base_iri: str, build: str, endpoint: str | None) -> bytes:

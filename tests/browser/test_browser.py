@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +120,39 @@ def test_search_for_a_figure_and_a_code(page: Any, server: str) -> None:
     top = page.locator("ol.hits li").first
     assert top.get_attribute("data-matched") == "code"
     assert top.locator("a").first.inner_text() == "Bắc Giang"
+
+
+def test_footer_void_link_shows_a_page_listing_the_dumps(page: Any, server: str) -> None:
+    page.goto(server + "/?lang=en")
+    downloads: list[Any] = []
+    page.on("download", lambda d: downloads.append(d))
+    page.click('footer a:text-is("VoID")')
+    page.wait_for_url(server + "/.well-known/void")
+    assert downloads == []  # shown, not downloaded
+    assert page.locator("h1").inner_text().startswith("About the dataset")
+    dumps = page.locator("#downloads a.dump")
+    names = dumps.all_inner_texts()
+    assert len(names) == 8 and names[0] == "fdigraph.ttl.gz"
+    assert {n.removesuffix(".gz") for n in names} == {
+        f"fdigraph.{s}" for s in ("ttl", "nt", "nq", "jsonld")
+    }
+    assert re.search(r"\d+ KB", page.locator("#downloads").inner_text())
+    assert "SPARQL 1.1 Query" in page.locator("#service").inner_text()
+    with page.expect_download() as fetched:  # a dump link downloads the file itself
+        dumps.first.click()
+    assert fetched.value.suggested_filename == "fdigraph.ttl.gz"
+    assert Path(fetched.value.path()).read_bytes()[:2] == b"\x1f\x8b"  # gzip, as built
+
+    page.click('a[data-lang="vi"]')
+    page.wait_for_url(re.compile(r"lang=vi"))
+    assert page.locator("#downloads h2").inner_text() == "Tải dữ liệu"
+
+
+def test_a_figure_is_read_in_words_in_both_languages(page: Any, server: str) -> None:
+    page.goto(server + "/id/obs/bac-giang-fdi-2024/bg-fdi-2024-8m?lang=en")
+    reading = page.locator(".fact p.reading").first
+    assert reading.locator('[data-role="flow"]').inner_text() == "flow, January–August 2024"
+    assert "capital component: total registered capital" in reading.inner_text()
+    page.goto(server + "/id/area/VN-57?lang=vi")
+    positions = page.locator('.fact p.reading [data-role="position"]').all_inner_texts()
+    assert positions and set(positions) == {"vị thế, không nêu ngày"}

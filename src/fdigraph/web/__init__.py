@@ -16,7 +16,7 @@ from flask import Flask, Response, request
 
 from fdigraph import config, front
 from fdigraph.errors import QueryError
-from fdigraph.web import errors, meta, search_index, sparql
+from fdigraph.web import dumps, errors, meta, search_index, sparql
 from fdigraph.web.body import WholeBody
 from fdigraph.web.cache import CACHEABLE, ResponseCache
 from fdigraph.web.engine import LRU, Engine
@@ -56,6 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(_utf8_url)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(meta.bp)
+    app.register_blueprint(dumps.bp)
     app.after_request(_finish)
     _optional_blueprints(app)
     if settings["IN_MEMORY"] and not settings["ENDPOINT"]:  # before gunicorn forks: shared

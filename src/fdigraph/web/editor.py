@@ -47,7 +47,7 @@ def yasgui_dir() -> Path:
     return config.project_root().joinpath(*YASGUI)
 
 
-def _prefers_html() -> bool:
+def prefers_html() -> bool:
     """An explicit text/html that beats every format the endpoint itself offers."""
     parsed = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
     plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
@@ -62,7 +62,7 @@ def _editor_for_browsers() -> Response | None:
         return None
     if "html" not in (request.headers.get("Accept") or ""):  # cheap: most are clients
         return None
-    if set(request.args) - {"lang"} or not _prefers_html():
+    if set(request.args) - {"lang"} or not prefers_html():
         return None
     return page()
 

@@ -1,4 +1,5 @@
-"""About the service: ``/health`` and the VoID description at ``/.well-known/void``."""
+"""About the service: ``/health`` and the VoID description at ``/.well-known/void``
+(a page for browsers, RDF for everyone else)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import threading
 from dataclasses import asdict
 
 import pyoxigraph as ox
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from fdigraph import protocol, sandbox, void
 from fdigraph.errors import FdigraphError
+from fdigraph.web import dumps
 from fdigraph.web.cache import keep
 from fdigraph.web.engine import Engine
 
@@ -103,15 +105,48 @@ def _void_triples() -> list[ox.Triple]:
 
 @bp.route("/.well-known/void")
 def well_known_void() -> BaseResponse:
-    """VoID of the dataset, with this server's SPARQL endpoint added."""
+    """VoID of the dataset, with this server's SPARQL endpoint and dumps added.
+
+    A browser (text/html preferred to every RDF format, or ``?format=html``) gets a page
+    that shows it, with the service description and the downloads.
+    """
     keep()
-    fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
     eng = _engine()
     triples = list(_void_triples())
     dataset = void.dataset_iri(eng.info.base_iri or current_app.config["BASE_IRI"])
     endpoint = ox.NamedNode(request.host_url + "sparql")
     triples.insert(1, ox.Triple(dataset, ox.NamedNode(void.VOID + "sparqlEndpoint"), endpoint))
+    files = dumps.available(eng)
+    links, described = void.dump_triples(
+        dataset, [(dump_url(d.file), d.kind.media_type, d.gzipped, d.size) for d in files]
+    )
+    triples[2:2] = links
+    triples += described
+    if _wants_html():
+        from fdigraph.web import void_page
+
+        return void_page.page(triples, files, endpoint.value)
+    fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
     response = Response(body, content_type=fmt.content_type)
     response.headers["ETag"] = eng.etag(("void", fmt.name, request.host_url))
     return response.make_conditional(request)
+
+
+def dump_url(file: str) -> str:
+    """The absolute URL of a dump on this server."""
+    return url_for("dumps.download", name=file, _external=True)
+
+
+def _wants_html() -> bool:
+    """``?format=html``, or an Accept that prefers text/html to every RDF format."""
+    asked = request.args.get("format")
+    if asked:
+        return asked == "html"
+    if "html" not in (request.headers.get("Accept") or ""):
+        return False
+    if "pages" not in current_app.blueprints:  # the pages are optional (web/__init__.py)
+        return False
+    from fdigraph.web.editor import prefers_html
+
+    return prefers_html()

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from fdigraph import chart, describe, front, labels, overview, protocol, search
 from fdigraph.errors import FdigraphError, NotAcceptable, UnknownQuery
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
-from fdigraph.web import editor, search_index
+from fdigraph.web import dumps, editor, search_index
 from fdigraph.web.cache import keep
 from fdigraph.web.engine import RUNNER, Engine
 
@@ -144,7 +144,14 @@ def home() -> BaseResponse:
     keep()
     run = rows()
     info = _timed(lambda: overview.overview(run))
-    return render("page_home.html", info=info, build=_engine().info, queries=editor.saved_queries())
+    eng = _engine()
+    return render(
+        "page_home.html",
+        info=info,
+        build=eng.info,
+        queries=editor.saved_queries(),
+        dumps=dumps.available(eng),
+    )
 
 
 @bp.route("/id/<path:path>")

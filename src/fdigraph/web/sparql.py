@@ -88,19 +88,25 @@ def service_description() -> BaseResponse:
     keep()
     fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
     eng = engine()
+    triples = service_triples(request.base_url)
+    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
+    response = Response(body, content_type=fmt.content_type)
+    response.headers["ETag"] = eng.etag(("sd", fmt.name, request.base_url))
+    return response.make_conditional(request)
+
+
+def service_triples(endpoint: str) -> list[ox.Triple]:
+    """The service description of this endpoint at ``endpoint`` (also shown on the VoID page)."""
+    eng = engine()
     settings = current_app.config
-    triples = void.service_description(
-        request.base_url,
+    return void.service_description(
+        endpoint,
         dataset=void.dataset_iri(eng.info.base_iri or settings["BASE_IRI"]),
         result_formats=[_FORMAT_IRIS[f.name] for f in protocol.FORMATS],
         void_url=request.host_url + ".well-known/void",
         federation=bool(settings["SERVICE_ALLOWLIST"].split()),
         named_graphs=eng.info.graphs,
     )
-    body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
-    response = Response(body, content_type=fmt.content_type)
-    response.headers["ETag"] = eng.etag(("sd", fmt.name, request.base_url))
-    return response.make_conditional(request)
 
 
 @bp.route("/update", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
