@@ -224,3 +224,12 @@ def test_remote_parameter_checks_and_failures(endpoint: str, catalogue: queries.
         )
     with pytest.raises(queries.RemoteEndpointError, match="not an http"):
         queries.Endpoint("file:///etc/passwd")
+
+
+def test_the_saved_query_reader_takes_escapes_as_the_engine_does() -> None:
+    """An IRI with a \\u escape before '#' is an IRI, not the start of a comment."""
+    text = "PREFIX ex: <http://e/\\u0061#> SELECT ?x WHERE { ?x ex:p 'a}b' }"
+    assert query_form(text) == "SELECT"
+    assert text[: pattern_start(text)].endswith("WHERE {")
+    with pytest.raises(QueryError, match="read-only"):
+        query_form("PREFIX ex: <http://e/\\u0061#> WITH <g> DELETE { ?s ?p ?o } WHERE {}")

@@ -64,6 +64,14 @@ TOKEN = re.compile(
 )
 # The only characters no token takes: SPARQL's white space.
 
+# The first keyword of a query, and the words that open an update (SPARQL 1.1 Update):
+# both the endpoint (fdigraph.protocol) and the saved queries (fdigraph.queries.text) read
+# a text's form with these.
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+
 _ESCAPE = re.compile(_UCHAR)
 _LETTERS = re.compile("service", re.IGNORECASE)  # also matches look-alikes, such as ſ
 _SAFE = frozenset({"comment", "string", "var", "bnode", "langtag", "iri"})

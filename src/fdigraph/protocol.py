@@ -222,10 +222,8 @@ class QueryShape:
         return "graph" if self.form in ("CONSTRUCT", "DESCRIBE") else "results"
 
 
-FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
-UPDATES = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
+FORMS = lexer.QUERY_FORMS
+UPDATES = lexer.UPDATE_WORDS
 
 
 def inspect_query(

@@ -3,8 +3,9 @@
 Parameters are bound as RDF terms. Where the query engine can take them itself
 (Oxigraph's substitutions, through rdflib's ``initBindings``) it does; where it cannot
 (a list parameter, a remote endpoint) a ``VALUES`` block built from validated terms,
-serialised by rdflib, opens the query's top-level ``WHERE`` group. The scanner below
-skips strings, IRIs and comments, so braces inside them never count.
+serialised by rdflib, opens the query's top-level ``WHERE`` group. The text is read with
+the endpoint's own lexer (:mod:`fdigraph.lexer`, SPARQL's terminals and escapes), so
+braces inside strings, IRIs and comments never count and both read a text alike.
 """
 
 from __future__ import annotations
@@ -14,39 +15,24 @@ from collections.abc import Iterator, Sequence
 
 from rdflib.term import Identifier
 
+from fdigraph import lexer
 from fdigraph.errors import QueryError
 
-FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-_TOKEN = re.compile(
-    r"""
-      (?P<comment>\#[^\n]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-                |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    | (?P<word>[A-Za-z0-9_?$:.\-%\\]+)
-    | (?P<open>[{(\[])
-    | (?P<close>[})\]])
-    | (?P<other>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    """(kind, text, end offset) of each token, comments included."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        yield kind, match.group(), match.end()
+    """(kind, text, end offset) of each token, comments included, as the engine reads them."""
+    for match in lexer.TOKEN.finditer(text):
+        yield match.lastgroup or "other", match.group(), match.end()
 
 
 def query_form(text: str) -> str:
     """SELECT, CONSTRUCT, ASK or DESCRIBE: the form of a query (an update is refused)."""
     for kind, token, _ in _tokens(text):
-        if kind == "word" and token.upper() in FORMS:
+        if kind == "word" and token.upper() in lexer.QUERY_FORMS:
             return token.upper()
-        if kind == "word" and token.upper() in {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP"}:
+        if kind == "word" and token.upper() in lexer.UPDATE_WORDS:
             raise QueryError("saved queries are read-only: an update is not a query")
     raise QueryError("no SELECT, CONSTRUCT, ASK or DESCRIBE found in the query")
 
@@ -63,7 +49,7 @@ def pattern_start(text: str) -> int:
             continue
         if kind == "word" and depth == 0:
             upper = token.upper()
-            if form is None and upper in FORMS:
+            if form is None and upper in lexer.QUERY_FORMS:
                 form = upper
             elif form == "CONSTRUCT" and groups == 0 and last_word == "CONSTRUCT":
                 construct_where = upper == "WHERE"
