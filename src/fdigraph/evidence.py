@@ -41,7 +41,7 @@ STATUS = {"obsStatus-E": Text("ước tính", "estimate"), "Target": Text("mục
 
 
 @dataclass(frozen=True)
-class Quote:
+class QuoteInContext:
     iri: str
     source: str
     before: str
@@ -67,7 +67,7 @@ class Fact:
     label: Text
     value: Text | None
     roles: tuple[tuple[Link, Link], ...]
-    quotes: tuple[Quote, ...]
+    quotes: tuple[QuoteInContext, ...]
     reading: tuple[Part, ...] = ()  # an observation's figure in words (see :func:`reading`)
 
 
@@ -325,7 +325,7 @@ _QUOTES = """SELECT ?q ?src ?exact ?prefix ?suffix ?start ?end ?text WHERE {
 }"""
 
 
-def quotes_in_context(run: Runner, iris: Sequence[str]) -> dict[str, Quote]:
+def quotes_in_context(run: Runner, iris: Sequence[str]) -> dict[str, QuoteInContext]:
     """Each quote with the paragraph around it, read from its source's ``schema:text``."""
     if not iris:
         return {}
@@ -335,7 +335,7 @@ def quotes_in_context(run: Runner, iris: Sequence[str]) -> dict[str, Quote]:
         str(r["s"]): str(r["text"])
         for r in run(f"SELECT ?s ?text WHERE {{ {values('s', sources)} ?s <{SCHEMA.text}> ?text }}")
     }
-    found: dict[str, Quote] = {}
+    found: dict[str, QuoteInContext] = {}
     for r in rows:
         exact = str(r.get("exact", ""))
         text = texts.get(str(r["src"]), "")
@@ -345,7 +345,7 @@ def quotes_in_context(run: Runner, iris: Sequence[str]) -> dict[str, Quote]:
             before, exact, after = around(text, start, end)
         else:
             before, after = str(r.get("prefix", "")), str(r.get("suffix", ""))
-        found[str(r["q"])] = Quote(
+        found[str(r["q"])] = QuoteInContext(
             str(r["q"]),
             str(r["src"]),
             before,

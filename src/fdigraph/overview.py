@@ -32,7 +32,7 @@ class Count:
 
 
 @dataclass(frozen=True)
-class Place:
+class PlaceWithFacts:
     link: Link
     code: str
     facts: int
@@ -41,7 +41,7 @@ class Place:
 @dataclass(frozen=True)
 class Overview:
     counts: tuple[Count, ...]
-    places: tuple[Place, ...]
+    places: tuple[PlaceWithFacts, ...]
     sources: tuple[Link, ...]
     schemes: tuple[tuple[Link, int], ...]
 
@@ -84,7 +84,7 @@ def overview(run: Runner) -> Overview:
     return Overview(
         counts=tuple(rows),
         places=tuple(
-            Place(names[str(r["a"])], str(r.get("code", "")), int(str(r["n"]))) for r in places
+            PlaceWithFacts(names[str(r["a"])], str(r.get("code", "")), int(str(r["n"]))) for r in places
         ),
         sources=tuple(names[str(r["s"])] for r in sources),
         schemes=tuple((names[str(r["s"])], int(str(r["n"]))) for r in schemes),
