@@ -10,7 +10,10 @@ is ever kept.
 
 The cache key is what a response can depend on: method, URL, Accept, Accept-Encoding,
 Origin, and for the pages their language (cookie and Accept-Language). nginx keeps no
-response that sets a cookie, and honours ``Vary`` besides.
+response that sets a cookie, and honours ``Vary`` besides. The app is passed exactly
+what the key holds: each of those headers is set from the variable the key reads (one
+value, however many copies the client sent), and of the cookies only the language
+cookie, found by its exact name as Flask finds it.
 
 The front also owns what a proxy should: slow clients, the access log (with the time
 each request took and whether the cache answered it), and errors in the app's own JSON
@@ -189,10 +192,17 @@ http {{
   proxy_cache_path {run / "cache"} levels=1:2 keys_zone=fdigraph:16m max_size=1g
                    inactive=7d use_temp_path=off;
 {self._cors_map()}
+  # The language cookie as Flask reads it: the first cookie named exactly {LANG_COOKIE}
+  # (nginx's $cookie_ variable would match its name in any case). The app is passed this
+  # one cookie and no other (it reads no other), so it reads what the key holds.
+  map $http_cookie $fdigraph_cookie {{
+    "~(?:^|;)[ \\t]*{LANG_COOKIE}=(?<fdigraph_lang_value>[^;]*)" "{LANG_COOKIE}=$fdigraph_lang_value";
+    default '';
+  }}
   # pages are written in the language of ?lang=, the cookie, or Accept-Language
   map $uri $fdigraph_lang {{
     /sparql '';
-    default "$cookie_{LANG_COOKIE}|$http_accept_language";
+    default "$fdigraph_cookie|$http_accept_language";
   }}
   upstream fdigraph_app {{
     server unix:{self.socket};
@@ -214,6 +224,21 @@ http {{
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
+      # What the key holds is exactly what the app is passed. A header the client sent
+      # twice is one value to nginx ($http_accept: the first copy; nginx 1.23 and later
+      # join them) but all copies joined to Werkzeug, so `Accept: */*` then
+      # `Accept: text/csv` would keep a CSV answer for every `Accept: */*`. Each header
+      # the key reads is therefore set here from the very variable the key reads, which
+      # drops every copy the client sent (an empty value: none is passed, as in the key).
+      proxy_set_header Accept $http_accept;
+      proxy_set_header Accept-Encoding $http_accept_encoding;
+      proxy_set_header Accept-Language $http_accept_language;
+      proxy_set_header Origin $http_origin;
+      proxy_set_header Cookie $fdigraph_cookie;
+      # gunicorn trusts these from its Unix socket and would change the scheme the app
+      # writes into IRIs; the key holds $scheme, which X-Forwarded-Proto carries
+      proxy_set_header X-Forwarded-Ssl "";
+      proxy_set_header X-Forwarded-Protocol "";
       proxy_read_timeout {int(self.timeout) + 30}s;
       proxy_send_timeout {int(self.timeout) + 30}s;
       proxy_redirect off;
