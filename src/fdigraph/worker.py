@@ -13,19 +13,25 @@ shape with CORS, as every answer of the app is (gunicorn's own are HTML pages).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import http
 import json
 import multiprocessing
 import os
+import selectors
+import socket
 import ssl
+import time
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from gunicorn import util
 from gunicorn.glogging import Logger
-from gunicorn.http import errors
+from gunicorn.http import errors, get_parser
 from gunicorn.http.wsgi import Response, default_environ
+from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import ThreadWorker
 
 from fdigraph.front import EXPOSED
@@ -36,6 +42,9 @@ SLOTS_PER_WORKER = 4  # room for replacements of workers that died without clear
 HEADER_LINE_BYTES = 8190
 HEADER_LINES = 100
 REQUEST_LINE_BYTES = 1024 * 1024  # gunicorn's cap with limit_request_line = 0
+HEADER_TIMEOUT = 10.0  # seconds for a request's headers (FDIGRAPH_HEADER_TIMEOUT), then 408
+RECHECK_SECONDS = 0.01  # how soon a worker held back by fairness looks again
+STOP_LINGER = 2.0  # a stopping worker's wait for headers being sent (gthread's own linger)
 
 
 class Board:
@@ -93,14 +102,129 @@ def on_starting(server: Any) -> None:
 
 
 class BalancedWorker(ThreadWorker):  # type: ignore[misc]
-    """A gthread worker that accepts only while it holds no more connections than any other."""
+    """A gthread worker that accepts only while it holds no more connections than any other,
+    and hands a connection to a request thread only once the request's headers are in.
+
+    gthread reads a request's headers in a pool thread, blocking, with no time limit: a
+    client sending them a byte a second held a thread for as long as it liked, so four
+    such connections stopped both workers (two threads each) and forty stopped the server.
+    A socket timeout would not have helped: a trickle resets it with every byte, and even
+    a deadline of N seconds still gives each slow client a whole thread for N seconds.
+    Waiting for the socket to be readable (gthread does, for a connection's first byte)
+    does not either: one byte makes it readable. So here the headers are read in the
+    worker's event loop, without blocking, into a buffer per connection; only a complete
+    header block (or one already past gunicorn's limits, which the parser refuses at once)
+    goes to a thread, with the bytes handed to the parser. A connection whose headers are
+    not complete within HEADER_TIMEOUT seconds of its first byte (of its accept, for a new
+    one) is answered 408 and closed. Slow clients then cost a buffer and a timer each,
+    never a thread; the body is still read in the thread, as it was.
+    """
 
     slot = -1
 
     def init_process(self) -> None:
         if BOARD is not None:
             self.slot = BOARD.claim(os.getpid())
+        self.heads: dict[Any, None] = {}  # connections reading headers, oldest first
         super().init_process()
+
+    @property
+    def header_timeout(self) -> float:
+        config = getattr(getattr(self, "wsgi", None), "config", {})
+        return float(config.get("HEADER_TIMEOUT", HEADER_TIMEOUT))
+
+    def enqueue_req(self, conn: Any) -> None:
+        """To a thread if the request's headers are in, else wait for them in the loop."""
+        if getattr(conn, "fdigraph_head_in", False):
+            conn.fdigraph_head_in = False
+            super().enqueue_req(conn)
+            return
+        if conn.parser is None and (
+            self.cfg.is_ssl or negotiation.prior_knowledge_allowed(self.cfg, conn.client)
+        ):
+            super().enqueue_req(conn)  # TLS or an HTTP/2 preface: gthread's own way
+            return
+        # kept-alive, or pipelined: what the parser read ahead is the start of the head
+        head = bytearray(conn.parser.unreader.take_buffered() if conn.parser else b"")
+        conn.fdigraph_head = head
+        conn.fdigraph_deadline = time.monotonic() + self.header_timeout
+        if self._head_done(head):
+            self._hand_over(conn)
+            return
+        conn.sock.setblocking(False)
+        self.heads[conn] = None
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self._read_head, conn))
+
+    def _read_head(self, conn: Any, _sock: Any) -> None:
+        try:
+            data = conn.sock.recv(65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:  # the client went away
+            self._drop(conn)
+            return
+        conn.fdigraph_head += data
+        if self._head_done(conn.fdigraph_head):
+            self.poller.unregister(conn.sock)
+            del self.heads[conn]
+            self._hand_over(conn)
+
+    def _head_done(self, head: bytearray) -> bool:
+        """Whether the headers are in, or the parser can already refuse them."""
+        start = len(head) - len(head.lstrip(b"\r\n"))  # empty lines before a request
+        if head.find(b"\r\n\r\n", start) >= 0 or head.find(b"\n\n", start) >= 0:
+            return True
+        lines = head.count(b"\n", start)
+        line = self.cfg.limit_request_line or REQUEST_LINE_BYTES
+        if lines:
+            line = self.cfg.limit_request_field_size
+        # past a limit the parser answers 431 or 414 without waiting for the rest
+        return (
+            len(head) - (head.rfind(b"\n") + 1) > line + 2
+            or lines > self.cfg.limit_request_fields + 1
+        )
+
+    def _hand_over(self, conn: Any) -> None:
+        if conn.parser is None:  # what TConn.init does for plain HTTP/1
+            conn.parser = get_parser(self.cfg, conn.sock, conn.client)
+            conn.initialized = True
+        conn.parser.unreader.unread(bytes(conn.fdigraph_head))
+        conn.fdigraph_head = bytearray()
+        conn.fdigraph_head_in = True
+        self.enqueue_req(conn)
+
+    def _drop(self, conn: Any, answer: bytes = b"") -> None:
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            self.poller.unregister(conn.sock)
+        self.heads.pop(conn, None)
+        self.nr_conns -= 1
+        with contextlib.suppress(OSError):
+            if answer:
+                conn.sock.send(answer)  # small: the socket's buffer takes it whole
+                conn.sock.shutdown(socket.SHUT_WR)
+        conn.close()
+
+    def _drop_slow(self) -> None:
+        """408 (and close) for each connection whose headers are not in by its deadline."""
+        now = time.monotonic()
+        if not self.alive:  # stopping: a head being sent has STOP_LINGER seconds more
+            for conn in self.heads:
+                conn.fdigraph_deadline = min(conn.fdigraph_deadline, now + STOP_LINGER)
+        for conn in [c for c in self.heads if c.fdigraph_deadline <= now]:
+            if not conn.fdigraph_head:  # sent nothing: closed, as an idle keep-alive is
+                self._drop(conn)
+                continue
+            self.log.warning(
+                "Request timeout from ip=%s: no complete headers in %g s",
+                (conn.client or ("",))[0],
+                self.header_timeout,
+            )
+            cors = getattr(getattr(self, "wsgi", None), "config", {}).get("CORS_ORIGINS", "*")
+            message = f"the request's headers did not arrive within {self.header_timeout:g} s"
+            head, body = error_answer(408, "request_timeout", message, str(cors), None)
+            self._drop(conn, head + body)
 
     def accept(self, listener: Any) -> None:
         super().accept(listener)
@@ -108,12 +232,25 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
             BOARD.publish(self.slot, self.nr_conns)
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        # The run loop compares nr_conns with worker_connections before each wait.
+        # The run loop compares nr_conns with worker_connections before each wait, but
+        # only after the wait: a worker that had become fair again waited out the whole
+        # second of select() before accepting, and a burst of connections (forty slow
+        # clients) then took ten seconds to be accepted, the queue behind them too. So
+        # accepting follows fairness at once here, and a worker held back by it looks
+        # again soon (it is no longer woken by the listening socket).
         if BOARD is not None and self.slot >= 0:
             BOARD.publish(self.slot, self.nr_conns)
             fair = self.nr_conns <= BOARD.fewest(self.slot)
             self.worker_connections = self.cfg.worker_connections if fair else self.nr_conns
+            if self.alive:
+                self.set_accept_enabled(self.nr_conns < self.worker_connections)
+            if not fair:
+                timeout = min(timeout, RECHECK_SECONDS)
+        if self.heads:  # wake for the first deadline
+            first = min(c.fdigraph_deadline for c in self.heads) - time.monotonic()
+            timeout = min(timeout, max(first, 0.0))
         super().wait_for_and_dispatch_events(timeout)
+        self._drop_slow()
 
     def handle_exit(self, sig: Any, frame: Any) -> None:
         if BOARD is not None:
