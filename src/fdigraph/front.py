@@ -87,6 +87,9 @@ def _error_body(status: int, code: str, message: str) -> str:
 _OWN_ERRORS = {
     400: (400, "bad_request", "the request is not valid HTTP"),
     405: (405, "method_not_allowed", "this method is not allowed"),
+    # 408, should nginx answer one (a body that stops coming); headers that are too slow
+    # (client_header_timeout) it closes unanswered
+    408: (408, "request_timeout", "the request did not arrive in time"),
     411: (411, "bad_request", "the request has a body but no Content-Length"),
     413: (413, "payload_too_large", "the request body is larger than {limit} bytes"),
     414: (
@@ -129,6 +132,7 @@ class Front:
     cors: str = "*"
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fdigraph-")))
     process: subprocess.Popen[bytes] | None = None
+    header_timeout: float = 10.0  # seconds for a request's headers, then 408
 
     @property
     def socket(self) -> Path:
@@ -147,7 +151,9 @@ class Front:
         errors = []
         for own, (status, code, message) in sorted(_OWN_ERRORS.items()):
             text = message.format(
-                limit=self.max_body, line=line_bytes, headers=HEADER_BUFFERS * line_bytes
+                limit=self.max_body,
+                line=line_bytes,
+                headers=HEADER_BUFFERS * line_bytes,
             )
             errors.append(
                 f"    location = /_fdigraph_error_{own} {{\n"
@@ -215,6 +221,8 @@ http {{
     # the request line and each header line up to 1 MB, all of them up to 8 MB (494,
     # answered 431); gunicorn behind holds a header line to 8190 bytes and 100 of them
     large_client_header_buffers {HEADER_BUFFERS} {line_bytes};
+    # a client has this long to send its headers (408 after), as without nginx
+    client_header_timeout {max(1, round(self.header_timeout))}s;
     keepalive_requests 100000;
     {pages}
     location / {{

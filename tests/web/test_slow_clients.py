@@ -2,7 +2,8 @@
 
 Each slow connection trickles a request's headers one byte every half second and never
 finishes them; meanwhile a normal client's requests must all be answered, quickly. A
-client that has not sent its headers within FDIGRAPH_HEADER_TIMEOUT is answered 408.
+client that has not sent its headers within FDIGRAPH_HEADER_TIMEOUT is dropped: answered
+408 by gunicorn, closed by nginx (its client_header_timeout).
 """
 
 from __future__ import annotations
@@ -124,9 +125,10 @@ def read_until_closed(sock: socket.socket, seconds: float) -> tuple[bytes, bool]
     return raw, True
 
 
-def test_headers_not_sent_in_time_are_a_408(store: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", FRONTS)
+def test_headers_not_sent_in_time_are_a_408(store: Path, tmp_path: Path, mode: str) -> None:
     settings = {"FDIGRAPH_HEADER_TIMEOUT": "2"}
-    args = ("--workers", "1", "--front", "none")
+    args = ("--workers", "1", "--front", mode)
     with serving(store, tmp_path / "server.log", *args, settings=settings) as served:
         with socket.create_connection(address(served), timeout=5) as sock:
             started = time.monotonic()
@@ -134,7 +136,10 @@ def test_headers_not_sent_in_time_are_a_408(store: Path, tmp_path: Path) -> None
             raw, closed = read_until_closed(sock, 6)
             took = time.monotonic() - started
         assert closed and 1.5 < took < 4, (took, raw)
-        refused(Answer(raw), 408, "request_timeout")
+        if mode == "none":
+            refused(Answer(raw), 408, "request_timeout")
+        else:  # nginx closes a connection past client_header_timeout without a word
+            assert raw == b""
         # a client that sends nothing at all is dropped too
         with socket.create_connection(address(served), timeout=5) as sock:
             started = time.monotonic()
