@@ -116,8 +116,11 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
     header block (or one already past gunicorn's limits, which the parser refuses at once)
     goes to a thread, with the bytes handed to the parser. A connection whose headers are
     not complete within HEADER_TIMEOUT seconds of its first byte (of its accept, for a new
-    one) is answered 408 and closed. Slow clients then cost a buffer and a timer each,
-    never a thread; the body is still read in the thread, as it was.
+    one) is answered 408 and closed. A body of known length (Content-Length, within the
+    app's MAX_CONTENT_LENGTH) is waited for the same way, with as long again once the
+    headers are in; a chunked body, or one after ``Expect: 100-continue``, is still read
+    in the thread, as gthread does. Slow clients then cost a buffer and a timer each,
+    never a thread.
     """
 
     slot = -1
@@ -145,10 +148,10 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
             super().enqueue_req(conn)  # TLS or an HTTP/2 preface: gthread's own way
             return
         # kept-alive, or pipelined: what the parser read ahead is the start of the head
-        head = bytearray(conn.parser.unreader.take_buffered() if conn.parser else b"")
-        conn.fdigraph_head = head
+        conn.fdigraph_head = bytearray(conn.parser.unreader.take_buffered() if conn.parser else b"")
+        conn.fdigraph_need = None  # bytes of the whole request, once its headers are in
         conn.fdigraph_deadline = time.monotonic() + self.header_timeout
-        if self._head_done(head):
+        if self._ready(conn):
             self._hand_over(conn)
             return
         conn.sock.setblocking(False)
@@ -166,25 +169,61 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
             self._drop(conn)
             return
         conn.fdigraph_head += data
-        if self._head_done(conn.fdigraph_head):
+        if self._ready(conn):
             self.poller.unregister(conn.sock)
             del self.heads[conn]
             self._hand_over(conn)
 
-    def _head_done(self, head: bytearray) -> bool:
-        """Whether the headers are in, or the parser can already refuse them."""
+    def _ready(self, conn: Any) -> bool:
+        """Whether the request is in (headers, and a body of known length), or refusable."""
+        head = conn.fdigraph_head
+        if conn.fdigraph_need is None:
+            end = self._head_end(head)
+            if end == 0:
+                return True
+            if end < 0:
+                return False
+            conn.fdigraph_need = end + self._body_length(head[:end])
+            if conn.fdigraph_need > end:  # the body has as long again
+                conn.fdigraph_deadline = time.monotonic() + self.header_timeout
+        need: int = conn.fdigraph_need
+        return len(head) >= need
+
+    def _head_end(self, head: bytearray) -> int:
+        """Where the headers end; -1 if not yet, 0 if the parser can refuse them already."""
         start = len(head) - len(head.lstrip(b"\r\n"))  # empty lines before a request
-        if head.find(b"\r\n\r\n", start) >= 0 or head.find(b"\n\n", start) >= 0:
-            return True
+        ends = [i + len(s) for s in (b"\r\n\r\n", b"\n\n") if (i := head.find(s, start)) >= 0]
+        if ends:
+            return min(ends)
         lines = head.count(b"\n", start)
         line = self.cfg.limit_request_line or REQUEST_LINE_BYTES
         if lines:
             line = self.cfg.limit_request_field_size
         # past a limit the parser answers 431 or 414 without waiting for the rest
-        return (
+        over = (
             len(head) - (head.rfind(b"\n") + 1) > line + 2
             or lines > self.cfg.limit_request_fields + 1
         )
+        return 0 if over else -1
+
+    def _body_length(self, head: bytearray) -> int:
+        """The body's Content-Length, when it is one the app accepts; else 0 (the thread
+        reads the body, as gthread does: chunked, Expect: 100-continue, too long, odd)."""
+        length = None
+        for line in bytes(head).split(b"\n")[1:]:
+            name, colon, value = line.partition(b":")
+            name = name.strip().lower()
+            if not colon:
+                continue
+            if name in (b"transfer-encoding", b"expect"):
+                return 0
+            if name == b"content-length":
+                if length is not None or not value.strip().isdigit():
+                    return 0
+                length = int(value.strip())
+        config = getattr(getattr(self, "wsgi", None), "config", {})
+        limit = int(config.get("MAX_CONTENT_LENGTH") or 0)
+        return length if length is not None and length <= limit else 0
 
     def _hand_over(self, conn: Any) -> None:
         if conn.parser is None:  # what TConn.init does for plain HTTP/1
@@ -207,7 +246,7 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
         conn.close()
 
     def _drop_slow(self) -> None:
-        """408 (and close) for each connection whose headers are not in by its deadline."""
+        """408 (and close) for each connection whose request is not in by its deadline."""
         now = time.monotonic()
         if not self.alive:  # stopping: a head being sent has STOP_LINGER seconds more
             for conn in self.heads:
@@ -217,12 +256,15 @@ class BalancedWorker(ThreadWorker):  # type: ignore[misc]
                 self._drop(conn)
                 continue
             self.log.warning(
-                "Request timeout from ip=%s: no complete headers in %g s",
+                "Request timeout from ip=%s: no complete request in %g s",
                 (conn.client or ("",))[0],
                 self.header_timeout,
             )
             cors = getattr(getattr(self, "wsgi", None), "config", {}).get("CORS_ORIGINS", "*")
-            message = f"the request's headers did not arrive within {self.header_timeout:g} s"
+            message = (
+                f"the request did not arrive in time: its headers (and then a body) have "
+                f"{self.header_timeout:g} s each"
+            )
             head, body = error_answer(408, "request_timeout", message, str(cors), None)
             self._drop(conn, head + body)
 

@@ -47,10 +47,16 @@ def address(served: Served) -> tuple[str, int]:
 
 
 class Slowloris:
-    """``SLOW`` connections, each sending one byte of ``TRICKLE`` every ``STEP`` seconds."""
+    """``SLOW`` connections, each sending ``start`` at once and then one byte of ``TRICKLE``
+    every ``STEP`` seconds."""
 
-    def __init__(self, served: Served) -> None:
-        self.socks = [socket.create_connection(address(served), timeout=5) for _ in range(SLOW)]
+    def __init__(
+        self, served: Served, slow: int = SLOW, start: bytes = b"", trickle: bytes = TRICKLE
+    ) -> None:
+        self.socks = [socket.create_connection(address(served), timeout=5) for _ in range(slow)]
+        for sock in self.socks:
+            sock.sendall(start)
+        self.trickle = trickle
         self.answers: list[bytes] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
@@ -58,11 +64,11 @@ class Slowloris:
 
     def run(self) -> None:
         for i in range(BYTES):
-            if self.stop.wait(STEP if i else 0):
+            if self.stop.wait(STEP):  # after the start has been answered
                 return
             for sock in list(self.socks):
                 try:
-                    sock.send(TRICKLE[i : i + 1])
+                    sock.send(self.trickle[i : i + 1])
                 except OSError:  # dropped by the server: read what it said
                     self.socks.remove(sock)
                     self.answers.append(_read(sock))
@@ -107,6 +113,38 @@ def test_slow_clients_do_not_stop_the_others(store: Path, tmp_path: Path, mode: 
             attack.close()
         assert len(times) > 20 and max(times) < FAST, times
         assert timed_health(served) < FAST
+
+
+HEALTH = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+POST = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+# (what each connection sends at once, what it then trickles)
+KINDS = {
+    # its next request on a kept-alive connection, after a first one
+    "keep-alive": (HEALTH, TRICKLE),
+    # a request and the start of the next in one go: the rest is read ahead by the parser
+    "pipelined": (HEALTH + TRICKLE[:5], TRICKLE[5:]),
+    # the headers, then a body of known length a byte at a time
+    "body": (POST + b"Content-Length: 40\r\n\r\n", b"ASK { ?s ?p ?o }" + b" " * 24),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_slow_requests_of_every_kind_leave_the_threads_free(
+    store: Path, tmp_path: Path, kind: str
+) -> None:
+    start, trickle = KINDS[kind]
+    with serving(store, tmp_path / "server.log", "--workers", "2", "--front", "none") as served:
+        attack = Slowloris(served, 12, start, trickle)
+        try:
+            times = []
+            deadline = time.monotonic() + 6
+            time.sleep(1)
+            while time.monotonic() < deadline:
+                times.append(timed_health(served))
+                time.sleep(0.25)
+        finally:
+            attack.close()
+        assert len(times) > 10 and max(times) < FAST, times
 
 
 def read_until_closed(sock: socket.socket, seconds: float) -> tuple[bytes, bool]:
