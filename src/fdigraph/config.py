@@ -66,6 +66,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_EXPRESSION_LENGTH", 1000, "Most operators in one expression of a query."),
     Setting("MAX_COLLECTION_LENGTH", 64, "Most members of one RDF collection in a query."),
     Setting("MAX_REQUEST_BYTES", 1048576, "Largest request body accepted (413 above)."),
+    Setting(
+        "HEADER_TIMEOUT",
+        10.0,
+        "Seconds a client may take to send a request's headers (408 after).",
+    ),
     Setting("SERVICE_ALLOWLIST", "", "Space-separated endpoints SERVICE may call; empty: none."),
     Setting(
         "STORE_CHECK_SECONDS",

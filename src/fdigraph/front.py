@@ -10,7 +10,10 @@ is ever kept.
 
 The cache key is what a response can depend on: method, URL, Accept, Accept-Encoding,
 Origin, and for the pages their language (cookie and Accept-Language). nginx keeps no
-response that sets a cookie, and honours ``Vary`` besides.
+response that sets a cookie, and honours ``Vary`` besides. The app is passed exactly
+what the key holds: each of those headers is set from the variable the key reads (one
+value, however many copies the client sent), and of the cookies only the language
+cookie, found by its exact name as Flask finds it.
 
 The front also owns what a proxy should: slow clients, the access log (with the time
 each request took and whether the cache answered it), and errors in the app's own JSON
@@ -84,6 +87,9 @@ def _error_body(status: int, code: str, message: str) -> str:
 _OWN_ERRORS = {
     400: (400, "bad_request", "the request is not valid HTTP"),
     405: (405, "method_not_allowed", "this method is not allowed"),
+    # 408, should nginx answer one (a body that stops coming); headers that are too slow
+    # (client_header_timeout) it closes unanswered
+    408: (408, "request_timeout", "the request did not arrive in time"),
     411: (411, "bad_request", "the request has a body but no Content-Length"),
     413: (413, "payload_too_large", "the request body is larger than {limit} bytes"),
     414: (
@@ -126,6 +132,7 @@ class Front:
     cors: str = "*"
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fdigraph-")))
     process: subprocess.Popen[bytes] | None = None
+    header_timeout: float = 10.0  # seconds for a request's headers, then 408
 
     @property
     def socket(self) -> Path:
@@ -144,7 +151,9 @@ class Front:
         errors = []
         for own, (status, code, message) in sorted(_OWN_ERRORS.items()):
             text = message.format(
-                limit=self.max_body, line=line_bytes, headers=HEADER_BUFFERS * line_bytes
+                limit=self.max_body,
+                line=line_bytes,
+                headers=HEADER_BUFFERS * line_bytes,
             )
             errors.append(
                 f"    location = /_fdigraph_error_{own} {{\n"
@@ -189,10 +198,17 @@ http {{
   proxy_cache_path {run / "cache"} levels=1:2 keys_zone=fdigraph:16m max_size=1g
                    inactive=7d use_temp_path=off;
 {self._cors_map()}
+  # The language cookie as Flask reads it: the first cookie named exactly {LANG_COOKIE}
+  # (nginx's $cookie_ variable would match its name in any case). The app is passed this
+  # one cookie and no other (it reads no other), so it reads what the key holds.
+  map $http_cookie $fdigraph_cookie {{
+    "~(?:^|;)[ \\t]*{LANG_COOKIE}=(?<fdigraph_lang_value>[^;]*)" "{LANG_COOKIE}=$fdigraph_lang_value";
+    default '';
+  }}
   # pages are written in the language of ?lang=, the cookie, or Accept-Language
   map $uri $fdigraph_lang {{
     /sparql '';
-    default "$cookie_{LANG_COOKIE}|$http_accept_language";
+    default "$fdigraph_cookie|$http_accept_language";
   }}
   upstream fdigraph_app {{
     server unix:{self.socket};
@@ -205,6 +221,8 @@ http {{
     # the request line and each header line up to 1 MB, all of them up to 8 MB (494,
     # answered 431); gunicorn behind holds a header line to 8190 bytes and 100 of them
     large_client_header_buffers {HEADER_BUFFERS} {line_bytes};
+    # a client has this long to send its headers (408 after), as without nginx
+    client_header_timeout {max(1, round(self.header_timeout))}s;
     keepalive_requests 100000;
     {pages}
     location / {{
@@ -214,6 +232,21 @@ http {{
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
+      # What the key holds is exactly what the app is passed. A header the client sent
+      # twice is one value to nginx ($http_accept: the first copy; nginx 1.23 and later
+      # join them) but all copies joined to Werkzeug, so `Accept: */*` then
+      # `Accept: text/csv` would keep a CSV answer for every `Accept: */*`. Each header
+      # the key reads is therefore set here from the very variable the key reads, which
+      # drops every copy the client sent (an empty value: none is passed, as in the key).
+      proxy_set_header Accept $http_accept;
+      proxy_set_header Accept-Encoding $http_accept_encoding;
+      proxy_set_header Accept-Language $http_accept_language;
+      proxy_set_header Origin $http_origin;
+      proxy_set_header Cookie $fdigraph_cookie;
+      # gunicorn trusts these from its Unix socket and would change the scheme the app
+      # writes into IRIs; the key holds $scheme, which X-Forwarded-Proto carries
+      proxy_set_header X-Forwarded-Ssl "";
+      proxy_set_header X-Forwarded-Protocol "";
       proxy_read_timeout {int(self.timeout) + 30}s;
       proxy_send_timeout {int(self.timeout) + 30}s;
       proxy_redirect off;

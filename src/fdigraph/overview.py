@@ -84,7 +84,8 @@ def overview(run: Runner) -> Overview:
     return Overview(
         counts=tuple(rows),
         places=tuple(
-            PlaceWithFacts(names[str(r["a"])], str(r.get("code", "")), int(str(r["n"]))) for r in places
+            PlaceWithFacts(names[str(r["a"])], str(r.get("code", "")), int(str(r["n"])))
+            for r in places
         ),
         sources=tuple(names[str(r["s"])] for r in sources),
         schemes=tuple((names[str(r["s"])], int(str(r["n"]))) for r in schemes),

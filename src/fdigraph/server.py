@@ -152,6 +152,7 @@ def serve(
     front: str | None = None,
     max_body: int = 0,
     cors: str = "*",
+    header_timeout: float = 10.0,
     **kwargs: Any,
 ) -> None:
     """Run gunicorn in the foreground until SIGTERM or SIGINT (both graceful).
@@ -163,7 +164,13 @@ def serve(
         Server(overrides, options(**kwargs)).run()
         return
     proxy = Front(
-        front, kwargs["host"], kwargs["port"], float(kwargs["timeout"]), max_body, cors
+        front,
+        kwargs["host"],
+        kwargs["port"],
+        float(kwargs["timeout"]),
+        max_body,
+        cors,
+        header_timeout=header_timeout,
     ).start()
     lost: list[bool] = []
 

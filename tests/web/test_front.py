@@ -58,6 +58,11 @@ def test_the_written_config_is_valid_nginx(tmp_path: Path) -> None:
     assert "error_page 494 =431 /_fdigraph_error_494;" in conf
     assert "error_page 501 =501 /_fdigraph_error_501;" in conf
     assert "large_client_header_buffers 8 1048576;" in conf
+    assert "client_header_timeout 10s;" in conf  # slow clients (FDIGRAPH_HEADER_TIMEOUT)
+    # the app is passed exactly the header values the cache key holds
+    for name, variable in (("Accept", "$http_accept"), ("Cookie", "$fdigraph_cookie")):
+        assert f"proxy_set_header {name} {variable};" in conf
+    assert "$cookie_lang" not in conf  # nginx matches a cookie's name in any case
 
 
 def test_the_app_marks_for_nginx_only_what_may_be_kept(store_path: Path) -> None:

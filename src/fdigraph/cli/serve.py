@@ -82,6 +82,7 @@ def serve_command(
             front=nginx,
             max_body=int(values["MAX_REQUEST_BYTES"]),
             cors=str(values["CORS_ORIGINS"]),
+            header_timeout=float(values["HEADER_TIMEOUT"]),
         )
     except FdigraphError as err:
         raise click.ClickException(str(err)) from err

@@ -1,7 +1,9 @@
 """The warm path: whole responses kept per worker, keyed by the raw request.
 
 The build a server holds never changes, so a response is a pure function of the
-request: its method, URL, body and the headers negotiation reads. A hit is answered
+request: its method, URL, body and the headers negotiation reads, each keyed as the
+WSGI environ holds it, which is what Werkzeug reads (a header sent twice is both copies
+joined, there and here; never the first copy alone). A hit is answered
 here, in front of Flask, with the bytes (already gzipped if they were) and the ETag
 made the first time; a matching ``If-None-Match`` gets a 304.
 
