@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from fdigraph.extract import Draft, DraftObservation, extract
 
@@ -747,3 +748,97 @@ def test_an_aside_on_one_month_is_not_carried_to_the_next_sentence(aside: str) -
         "ddiNewCapital",
         "2024-01/2024-03",
     )
+
+
+TABLE = (
+    "Năm tỉnh dẫn đầu về vốn FDI đăng ký 9 tháng năm 2024 (triệu USD)\n"
+    "1. Thái Nguyên: 820,5\n"
+    "2. Bắc Giang: 610\n"
+    "3. Phú Thọ: 95,2"
+)
+
+
+def test_a_flattened_table_takes_unit_scale_measure_and_period_from_its_heading() -> None:
+    draft = _draft("Tình hình thu hút đầu tư của vùng có nhiều khởi sắc.", TABLE)
+    row = _one(draft, "610")
+    assert (row.area, row.value, row.unit, row.measure, row.period) == (
+        "VN-54",
+        Decimal(610_000_000),
+        "USD",
+        "fdiRegisteredCapital",
+        "2024-01/2024-09",
+    )
+    assert _one(draft, "95,2").value == Decimal(95_200_000)
+    ranks = {(r.area, r.rank, r.scope, r.period, r.indicator) for r in draft.rankings}
+    assert ranks == {
+        (area, n, "VN", "2024-01/2024-09", "indicator-fdi-attraction")
+        for area, n in (("VN-69", 1), ("VN-54", 2), ("VN-68", 3))
+    }
+
+
+def test_a_table_row_is_no_paragraph_lead_and_its_heading_no_rank() -> None:
+    draft = _draft(
+        "Tỉnh Hà Nam có nhiều lợi thế về hạ tầng giao thông.",
+        "Top 3 địa phương về số dự án mới 6 tháng năm 2024 (dự án)\n1. Bắc Ninh: 80\n"
+        "2. Hải Dương: 40\n3. Hưng Yên: 30\nTrong 6 tháng, tỉnh cấp mới 12 dự án FDI.",
+        title="Hà Nam thu hút đầu tư",
+    )
+    assert _one(draft, "40").measure == "fdiNewProjectCount"
+    assert _one(draft, "12 dự án").area == "VN-63"
+    assert not any(r.comparator == "at-most" for r in draft.rankings)
+
+
+def test_a_numbered_list_under_a_ranking_line_with_a_colon_ranks_its_rows() -> None:
+    draft = _draft(
+        "Ba nhà đầu tư lớn nhất vào tỉnh Long An 6 tháng năm 2024:\n"
+        "1. Trung Quốc: 120 triệu USD\n2. Hàn Quốc: 80 triệu USD\n3. Nhật Bản: 40 triệu USD"
+    )
+    assert _one(draft, "80 triệu USD").counterpart == "KR"
+    ranks = {(r.area, r.rank, r.scope) for r in draft.rankings}
+    assert ranks == {("CN", 1, "VN-41"), ("KR", 2, "VN-41"), ("JP", 3, "VN-41")}
+
+
+def test_a_figure_without_a_unit_of_its_own_is_written_as_a_comment() -> None:
+    from fdigraph.extract.writer import to_yaml
+
+    text = "\n\n".join(["Tin đầu tư", DATE_LINE, TABLE, "Minh Anh"]) + "\n"
+    body = to_yaml(extract(text, source_id="t"), text)
+    data = yaml.safe_load(body)
+    assert not any(o["figure"] == "610" for o in data.get("observations") or [])
+    assert "#   figure: '610'" in body or "#   figure: 610" in body
+    assert len(data["rankings"]) == 3
+
+
+def test_an_overtaken_and_a_merged_place_are_not_the_one_ranked() -> None:
+    draft = _draft(
+        "Với 7 tỷ USD trong 11 tháng năm 2025, TP. Hồ Chí Minh sau hợp nhất với Bình Dương và"
+        " Bà Rịa - Vũng Tàu đã vượt Hà Nội để dẫn đầu cả nước.",
+        title="Thu hút FDI",
+    )
+    assert {(r.area, r.rank) for r in draft.rankings} == {("VN-SG", 1)}
+
+
+def test_an_apposition_ranks_the_place_before_it_and_the_same_place_again() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, cả nước thu hút 30 tỷ USD vốn FDI.",
+        "Hà Nội, địa phương dẫn đầu năm 2023, năm nay lùi xuống vị trí thứ hai. Bắc Ninh và"
+        " Hải Phòng, hai địa phương giáp nhau, lần lượt đứng thứ ba và thứ tư.",
+        title="FDI cả nước",
+    )
+    ranks = {(r.area, r.rank, r.period) for r in draft.rankings}
+    assert ranks == {
+        ("VN-HN", 1, "2023"),
+        ("VN-HN", 2, "2024-01/2024-10"),
+        ("VN-56", 3, "2024-01/2024-10"),
+        ("VN-HP", 4, "2024-01/2024-10"),
+    }
+
+
+def test_a_rank_without_an_indicator_is_the_same_rank_read_with_one() -> None:
+    draft = _draft(
+        TABLE.replace("Năm tỉnh", "Top 3 tỉnh"),
+        "Bắc Giang đứng thứ hai trong 9 tháng năm 2024.",
+    )
+    second = [r for r in draft.rankings if r.rank == 2]
+    assert [(r.area, r.indicator) for r in second] == [("VN-54", "indicator-fdi-attraction")]
+    assert len(second[0].quotes) == 2

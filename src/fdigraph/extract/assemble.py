@@ -150,10 +150,14 @@ def _component_of_total(a: str, b: str) -> bool:
 
 def _merge_ranking(found: list[DraftRanking], new: DraftRanking) -> None:
     for i, old in enumerate(found):
-        if old.key == new.key and old.indicator == new.indicator:
+        unknown = "indicator-unknown" in {old.indicator, new.indicator}
+        if old.key == new.key and (old.indicator == new.indicator or unknown):
+            # A rank whose indicator was not read is the same rank read elsewhere with one.
             quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
+            known = new.indicator if old.indicator == "indicator-unknown" else old.indicator
             found[i] = replace(
                 old,
+                indicator=known,
                 quotes=quotes,
                 confidence=max(old.confidence, new.confidence),
                 out_of=old.out_of or new.out_of,

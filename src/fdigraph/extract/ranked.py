@@ -32,6 +32,11 @@ _LIST = re.compile(
     r"\b(?:nhieu|lon) (?:von )?(?:fdi |dau tu |von fdi )?nhat(?: ca nuoc)?"
     r" (?:gom|bao gom|la|lan luot la|gom co)\b"
 )
+# "TP.HCM đã vượt Hà Nội để dẫn đầu": the place overtaken is not the one ranked.
+_OVERTAKEN = re.compile(r"\b(?:vuot|vuot qua|qua mat)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
+# "TP.HCM sau hợp nhất với Bình Dương và Bà Rịa - Vũng Tàu đã ...": the places merged into
+# the subject are not ranked.
+_MERGED_WITH = re.compile(r"\b(?:hop nhat|sap nhap) (?:voi|cung) [^,;.]*$")
 _NAMED_AFTER = re.compile(r"^\s*(?:la|thuoc ve|goi ten)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
 
 
@@ -140,6 +145,7 @@ def rank_facts(
     scope_prev: str | None = None
     indicator_prev: str | None = None
     scopes: list[Place] = []
+    subject: Place | None = None  # the place the sentence's last rank was of
     taken = taken_here
     places = where.places
     for i, r in enumerate(ranks):
@@ -168,8 +174,14 @@ def rank_facts(
             and p.code != "VN"
             and p.kind != "region"
             and p.start not in taken
+            and not _OVERTAKEN.search(folded, max(s.start, p.start - 12), p.start)
+            and not _MERGED_WITH.search(folded, max(s.start, p.start - 40), p.start)
         ]
         who_place = named or (ranked[-1] if ranked else None)
+        if who_place is None and subject is not None and r.comparator == "equal":
+            # "Hà Nội, địa phương dẫn đầu năm 2024, năm nay lùi xuống vị trí thứ hai": the
+            # same subject, ranked again.
+            who_place = subject
         since = who_place.end if who_place is not None and who_place is not named else s.start
         if named is None and _SECTOR.search(folded, since, r.start):
             continue  # "ngành bất động sản đứng thứ hai": a sector's rank, not a place's
@@ -186,6 +198,7 @@ def rank_facts(
             continue
         if who_place is not None:
             taken.add(who_place.start)
+            subject = who_place if r.comparator == "equal" else None
         indicator = indicator_of(folded, (s.start, r.start), (r.end, stop))
         if foreign:
             indicator = "indicator-investor-capital"

@@ -27,13 +27,17 @@ from fdigraph.extract.periods import PeriodMention, current_year, find_periods
 from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
 from fdigraph.extract.ranked import Where, rank_facts
-from fdigraph.extract.rankings import find_ranks
+from fdigraph.extract.rankings import find_ranks, indicator_of
 from fdigraph.extract.respective import respective_figures
+from fdigraph.extract.tables import Heading, Row, heading_of, row_of
 from fdigraph.extract.text import Span, sentences
 from fdigraph.figures import Period
 
+# "tỉnh", "địa phương": the place the paragraph is about; not after a number ("hai địa
+# phương cũng vừa hợp nhất": others).
 _REFERENCE = re.compile(
-    r"(?<!cac )(?<!nhung )(?<!nhieu )\b(toan tinh|trong tinh|tinh|dia phuong|thanh pho)\b"
+    r"(?<!cac )(?<!nhung )(?<!nhieu )(?<!mot )(?<!hai )(?<!ba )(?<!bon )"
+    r"\b(toan tinh|trong tinh|tinh|dia phuong|thanh pho)\b"
 )
 # National figures named by who publishes them, not by "cả nước".
 _NATIONAL = re.compile(r"\b(cuc dau tu nuoc ngoai|tong cuc thong ke|bo ke hoach va dau tu)\b")
@@ -110,6 +114,7 @@ class _Sentence:
     published: date | None = None  # the page's date: what an undated stock is as of
     respective: dict[int, Place] = field(default_factory=dict)  # "lần lượt": figure -> place
     levels: list[DraftObservation] = field(default_factory=list)  # read so far, levels only
+    heading: Span | None = None  # a table row's heading: its words name the row's measure
 
 
 def read_part(
@@ -118,6 +123,8 @@ def read_part(
     """Fill ``part`` with the observations and rankings of its sentences."""
     carried: PeriodMention | None = None
     stock_context = False
+    table: Heading | None = None
+    rank_carried: PeriodMention | None = None  # as ``carried``, "năm nay" to date
     for block in part.blocks:
         area = part.topic
         carried_here = False
@@ -141,6 +148,15 @@ def read_part(
             )
             periods = find_periods(text, year, sentence.start, sentence.end, published)
             quantities = find_quantities(text, sentence.start, sentence.end)
+            heading = heading_of(folded, sentence) if _line_end(text, sentence.end) else None
+            row: Row | None = None
+            if heading is None and table is not None and _line_start(text, sentence.start):
+                row = (
+                    row_of(text, folded, sentence, table) if _line_end(text, sentence.end) else None
+                )
+            table = heading or (table if row is not None else None)
+            if row is not None and row.quantity is not None and not quantities:
+                quantities = [row.quantity]
             merged = bool(_MERGED.search(folded, sentence.start, sentence.end))
             here = _Sentence(
                 sentence,
@@ -155,6 +171,8 @@ def read_part(
                 None if part.teaser else published,  # a teaser has no date of its own
                 respective_figures(folded, sentence, places, quantities),
             )
+            if row is not None and table is not None:
+                here.heading = table.span
             for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
                 if obs.measure in _NO_MEASURE:
@@ -164,15 +182,21 @@ def read_part(
                     last = obs
                     here.levels.append(obs)
             ranks = find_ranks(folded, sentence.start, sentence.end)
+            # "năm nay" in a report on the year so far ranks the year to date.
+            rank_periods = [_to_date(folded, p, carried) for p in periods if p.kind != "now"]
             where = Where(
                 places,
-                [p for p in periods if p.kind != "now"],
-                carried,
+                rank_periods,
+                rank_carried,
                 area,
                 carried_here or part.teaser,
             )
             previous = part.rankings[-1] if part.rankings and in_block_ranks else None
             found_ranks = rank_facts(folded, sentence, ranks, where, part.source, previous)
+            if heading is not None:
+                found_ranks = []  # "Top 5 địa phương ... (tỷ USD)": its rows rank, not it
+            if row is not None and row.rank is not None and table is not None:
+                found_ranks = _row_ranking(text, folded, sentence, row, table, where, part.source)
             part.rankings.extend(found_ranks)
             in_block_ranks = in_block_ranks or bool(found_ranks)
             # A target year ("phấn đấu đến năm 2030") is never carried to the next sentence.
@@ -186,16 +210,80 @@ def read_part(
             # "Riêng trong tháng 3, ...": an aside; the next sentence is back on the span before.
             real = [p for p in real if not _aside(folded, p)]
             if not part.teaser and real:
+                rank_carried = _to_date(folded, real[-1], carried)
                 carried, carried_here = real[-1], True
                 stock_context = carried.as_of and bool(
                     STOCK_CUES.search(folded, sentence.start, sentence.end)
                 )
             elif not part.teaser and any(p.kind in {"none", "now"} for p in periods):
-                carried = None
+                carried = rank_carried = None
+            if part.teaser or (not real and carried is None):
+                rank_carried = carried
             lead = [p for p in places if p.kind == "province" and p.start - sentence.start < 25]
-            if lead and not part.teaser:
+            if lead and not part.teaser and row is None:  # a table's row is no paragraph lead
                 area = lead[0].code
     return part
+
+
+def _to_date(folded: str, p: PeriodMention, carried: PeriodMention | None) -> PeriodMention:
+    """The year so far for "năm nay" after a part of this year ("11 tháng năm 2025")."""
+    if p.kind != "this-year" or folded[p.start : p.end] != "nam nay" or p.period is None:
+        return p
+    if carried is None or carried.period is None or carried.as_of:
+        return p
+    span = carried.period
+    if span.begin != p.period.begin or span.end >= p.period.end:
+        return p
+    return replace(p, period=span, inferred=True)
+
+
+def _line_start(text: str, at: int) -> bool:
+    return at == 0 or text[at - 1] == "\n" or not text[text.rfind("\n", 0, at) + 1 : at].strip()
+
+
+def _line_end(text: str, at: int) -> bool:
+    stop = text.find("\n", at)
+    return not text[at : len(text) if stop < 0 else stop].strip()
+
+
+def _row_ranking(
+    text: str, folded: str, s: Span, row: Row, table: Heading, where: Where, source: str | None
+) -> list[DraftRanking]:
+    """The rank a numbered row under a ranking heading gives the place it names."""
+    named = [
+        p
+        for p in where.places
+        if row.label.start <= p.start < row.label.end and p.kind in {"province", "country"}
+    ]
+    if not named or named[0].code == "VN":
+        return []
+    who = named[0]
+    h = table.span
+    heads = find_places(text, h.start, h.end)
+    if who.kind == "country":
+        indicator = "indicator-investor-capital"
+        inside = [p.code for p in heads if p.kind == "province"]
+        scope = inside[0] if inside else where.area or "VN"
+    else:
+        cue = indicator_of(folded, (h.start, h.end), (h.end, h.end))
+        indicator = cue or "indicator-fdi-attraction"
+        regions = [p.code for p in heads if p.kind == "region"]
+        scope = regions[0] if regions else "VN"
+    own = [p for p in where.periods if p.period is not None]
+    period = own[0] if own else where.carried
+    return [
+        DraftRanking(
+            id="",
+            area=who.code,
+            indicator=indicator,
+            scope=scope,
+            rank=row.rank or 0,
+            quotes=(DraftQuote(s.text, s.start, s.end, source),),
+            confidence=0.7,
+            period=period.period.iso if period is not None and period.period else None,
+            source=source,
+        )
+    ]
 
 
 def _aside(folded: str, p: PeriodMention) -> bool:
@@ -212,7 +300,9 @@ def _references(folded: str, s: Span, places: list[Place], area: str | None) -> 
     out = []
     if area is not None:
         for m in _REFERENCE.finditer(folded, s.start, s.end):
-            if not any(0 <= p.start - m.end() <= 2 for p in places):
+            # Not a name's title ("tỉnh Bắc Ninh") nor its apposition ("Hà Nội, địa phương
+            # dẫn đầu năm 2024"): the place named is meant.
+            if not any(0 <= p.start - m.end() <= 2 or 0 <= m.start() - p.end <= 2 for p in places):
                 out.append(Place(area, "reference", m.start(), m.end()))
     if not any(p.kind == "province" for p in places):
         for m in _NATIONAL.finditer(folded, s.start, s.end):
@@ -283,6 +373,13 @@ def _observation(
     hi = qs[i + 1].start if i + 1 < len(qs) else s.end
     before, after = folded[lo : q.start], folded[q.end : hi]
     head = folded[s.start : q.start]
+    quotes: tuple[DraftQuote, ...] = (DraftQuote(s.text, s.start, s.end, part.source),)
+    if here.heading is not None:
+        # A table row: the words of its heading name what the row's figure is, and its unit.
+        words = folded[here.heading.start : here.heading.end]
+        before, head = f"{words} {before}", f"{words} {head}"
+        h = here.heading
+        quotes += (DraftQuote(h.text, h.start, h.end, part.source),)
     comparison = comparison_of(q, head[-40:], folded[q.end : s.end])
     stock_cue = bool(STOCK_CUES.search(head) or STOCK_CUES.search(after[:40]))
     dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
@@ -373,7 +470,7 @@ def _observation(
         figure=q.figure,
         value=value,
         unit=unit,
-        quotes=(DraftQuote(s.text, s.start, s.end, part.source),),
+        quotes=quotes,
         confidence=round(max(confidence, 0.1), 2),
         qualifier=qualifier,
         status=status,
