@@ -842,3 +842,30 @@ def test_a_rank_without_an_indicator_is_the_same_rank_read_with_one() -> None:
     second = [r for r in draft.rankings if r.rank == 2]
     assert [(r.area, r.indicator) for r in second] == [("VN-54", "indicator-fdi-attraction")]
     assert len(second[0].quotes) == 2
+
+
+def test_a_bare_scale_is_dong_when_domestic_or_too_large_for_dollars() -> None:
+    draft = _draft(
+        "Lũy kế đến nay, tỉnh Kon Tum có 40 dự án FDI với tổng vốn 1,2 tỷ USD, cùng 300 dự án"
+        " trong nước với tổng vốn 900 tỷ.",
+        "Năm 2024, tỉnh Kon Tum thu hút 2 tỷ USD vốn FDI, trong đó vốn cấp mới 1,5 tỷ; thu ngân"
+        " sách đạt hơn 15.000 tỷ.",
+    )
+    assert (_one(draft, "900 tỷ").unit, _one(draft, "900 tỷ").measure) == (
+        "VND",
+        "ddiRegisteredCapital",
+    )
+    assert _one(draft, "1,5 tỷ").unit == "USD"
+    assert _one(draft, "15.000 tỷ").value == Decimal(15_000 * 10**9)
+    assert _one(draft, "15.000 tỷ").unit == "VND"
+
+
+def test_what_will_be_done_is_an_estimate_unless_a_target() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, tỉnh Tây Ninh cấp mới 30 dự án FDI. Trong tháng 12, tỉnh sẽ trao"
+        " chứng nhận đầu tư cho thêm khoảng 15 dự án. Mục tiêu năm 2025, tỉnh sẽ thu hút 1 tỷ"
+        " USD vốn FDI. Sở đã chia sẻ kinh nghiệm với 40 doanh nghiệp."
+    )
+    assert _one(draft, "15 dự án").status == "estimate"
+    assert _one(draft, "1 tỷ USD").status == "target"
+    assert _one(draft, "40 doanh nghiệp").status is None

@@ -97,10 +97,28 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if any(q.start <= match.start() < q.end for q in out):
             continue
         nearest = min(money, key=lambda q: abs(q.start - match.start()))
-        quantity = _read(text, folded, match, nearest.unit)
+        quantity = _read(text, folded, match, _bare_unit(folded, match, nearest.unit))
         if quantity is not None:
             out.append(quantity)
     return sorted(out, key=lambda q: q.start)
+
+
+def _bare_unit(folded: str, match: re.Match[str], nearest: str) -> str:
+    """The currency of a scale with no unit word: đồng when only đồng can be that large
+    ("hơn 512.000 tỷ", "25 nghìn tỷ": no province counts its FDI in thousands of billions
+    of dollars) or when it is domestic investment ("dự án trong nước với tổng vốn 900
+    tỷ"), else that of the nearest amount."""
+    scale = fold(match["scale"])
+    try:
+        number = parse_number(match["num"])
+    except FigureError:
+        return nearest
+    if scale in {"nghin ty", "ngan ty"} or (scale in {"ty", "ti"} and number >= 1000):
+        return "VND"
+    clause = re.split(r"[;,.]\s", folded[max(0, match.start() - 80) : match.start()])[-1]
+    if re.search(r"\b(trong nuoc|ddi|noi dia)\b", clause):
+        return "VND"
+    return nearest
 
 
 def _read(

@@ -42,6 +42,9 @@ _REFERENCE = re.compile(
 # National figures named by who publishes them, not by "cả nước".
 _NATIONAL = re.compile(r"\b(cuc dau tu nuoc ngoai|tong cuc thong ke|bo ke hoach va dau tu)\b")
 _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b")
+# "sẽ" (will: "thành phố sẽ trao chứng nhận cho khoảng 20 dự án") makes a forecast, unless
+# a target is named ("mục tiêu đến năm 2030 tỉnh sẽ thu hút"); not "chia sẻ" (share).
+_WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 # Words that name a plan without making a figure a target: the planning department, or
 # a percent of the plan ("đạt 19% kế hoạch").
@@ -360,6 +363,8 @@ def _status(before: str) -> str | None:
     before = _NOT_STATUS.sub(" ", before)
     estimate = [m.end() for m in _ESTIMATE.finditer(before)]
     target = [m.end() for m in _TARGET.finditer(before)]
+    if not target:
+        estimate += [m.end() for m in _WILL.finditer(before)]
     if not estimate and not target:
         return None
     return "estimate" if max(estimate, default=-1) > max(target, default=-1) else "target"
