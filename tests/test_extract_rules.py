@@ -869,3 +869,33 @@ def test_what_will_be_done_is_an_estimate_unless_a_target() -> None:
     assert _one(draft, "15 dự án").status == "estimate"
     assert _one(draft, "1 tỷ USD").status == "target"
     assert _one(draft, "40 doanh nghiệp").status is None
+
+
+def test_after_n_years_is_the_span_the_page_opened_with() -> None:
+    draft = _draft(
+        "Từ năm 2021 đến nay, tỉnh Nam Định thu hút 900 triệu USD vốn FDI.",
+        "Như vậy, sau hơn 3 năm, tỉnh đã cấp mới 30 dự án FDI. Quy mô bình quân khoảng 30"
+        " triệu USD/dự án.",
+    )
+    span = "2021-01-01/2024-11-11"
+    assert _one(draft, "30 dự án").period == span
+    assert _one(draft, "30 triệu USD").period == span
+    assert not any(o.unit == "YR" for o in draft.observations)
+
+
+def test_a_plan_achieved_to_date_runs_from_the_plan_s_start_to_the_page_s_date() -> None:
+    draft = _draft(
+        "Giai đoạn 2021-2025, tỉnh Nam Định đặt mục tiêu thu hút 2 tỷ USD vốn FDI; đến nay đã"
+        " đạt hơn 60% mục tiêu."
+    )
+    done = _one(draft, "60%")
+    assert (done.comparison, done.period) == ("plan-percent", "2021-01-01/2024-11-11")
+    assert _one(draft, "2 tỷ USD").period == "2021/2025"
+
+
+def test_what_only_remains_is_a_position_at_the_page_s_date() -> None:
+    draft = _draft(
+        "Tỉnh Nam Định có 5 KCN. Quỹ đất sạch sẵn sàng cho nhà đầu tư chỉ còn khoảng 120 ha."
+    )
+    left = _one(draft, "120 ha")
+    assert (left.period, left.stock) == ("2024-11-11", True)

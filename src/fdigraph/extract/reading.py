@@ -31,7 +31,7 @@ from fdigraph.extract.rankings import find_ranks, indicator_of
 from fdigraph.extract.respective import respective_figures
 from fdigraph.extract.tables import Heading, Row, heading_of, row_of
 from fdigraph.extract.text import Span, sentences
-from fdigraph.figures import Period
+from fdigraph.figures import Period, parse_iso_period
 
 # "tỉnh", "địa phương": the place the paragraph is about; not after a number ("hai địa
 # phương cũng vừa hợp nhất": others).
@@ -128,6 +128,7 @@ def read_part(
     stock_context = False
     table: Heading | None = None
     rank_carried: PeriodMention | None = None  # as ``carried``, "năm nay" to date
+    since_seen: list[PeriodMention] = []  # "từ năm 2021 đến nay" and the like, read so far
     for block in part.blocks:
         area = part.topic
         carried_here = False
@@ -151,6 +152,12 @@ def read_part(
             )
             periods = find_periods(text, year, sentence.start, sentence.end, published)
             quantities = find_quantities(text, sentence.start, sentence.end)
+            since_seen += [p for p in periods if p.kind == "since" and p.period is not None]
+            back = _back_to(folded, sentence, periods, since_seen)
+            if back is not None:
+                # "sau gần 4 năm": the span the page opened with, not a duration.
+                periods = sorted([*periods, back], key=lambda p: p.start)
+                quantities = [q for q in quantities if not back.start <= q.start < back.end]
             heading = heading_of(folded, sentence) if _line_end(text, sentence.end) else None
             row: Row | None = None
             if heading is None and table is not None and _line_start(text, sentence.start):
@@ -226,6 +233,31 @@ def read_part(
             if lead and not part.teaser and row is None:  # a table's row is no paragraph lead
                 area = lead[0].code
     return part
+
+
+_YEAR_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "muoi": 10}
+_BACK = re.compile(
+    r"\b(?:sau|trong|qua|trong vong)\s+(?:gan|hon|khoang|chua day)?\s*(?P<n>\d{1,2}|"
+    + "|".join(w for w in _YEAR_WORDS)
+    + r")\s+nam(?:\s+qua)?\b(?!\s+(?:nua|toi|sau|truoc|\d))"
+)
+
+
+def _back_to(
+    folded: str, s: Span, periods: list[PeriodMention], since: list[PeriodMention]
+) -> PeriodMention | None:
+    """ "sau gần 4 năm" after "từ năm 2021 đến nay": the span read before, that long."""
+    if not since or any(p.period is not None for p in periods):
+        return None
+    m = _BACK.search(folded, s.start, s.end)
+    last = since[-1].period
+    if m is None or last is None:
+        return None
+    n = int(m["n"]) if m["n"].isdigit() else _YEAR_WORDS[m["n"]]
+    years = (last.end - last.begin).days / 365.25
+    if abs(years - n) > 1:
+        return None
+    return PeriodMention(m.start(), m.end(), last, True, "since-back")
 
 
 def _to_date(folded: str, p: PeriodMention, carried: PeriodMention | None) -> PeriodMention:
@@ -359,6 +391,22 @@ def _period(
     return period.iso, inferred, chosen.as_of and stock
 
 
+def _achieved_to_date(
+    folded: str, here: _Sentence, q: Quantity, period: str, inferred: str | None
+) -> tuple[str, str | None]:
+    """ "Giai đoạn 2021-2025, mục tiêu ...; đến nay đã đạt 82% mục tiêu": what was achieved
+    from the start of the plan's span to the page's date, not over the whole span."""
+    now = [
+        p
+        for p in here.periods
+        if p.kind == "now" and p.end <= q.start and folded[p.start : p.end] == "den nay"
+    ]
+    span = parse_iso_period(period)
+    if not now or here.published is None or not span.begin < here.published < span.end:
+        return period, inferred
+    return Period(span.begin, here.published).iso, "published"
+
+
 def _status(before: str) -> str | None:
     before = _NOT_STATUS.sub(" ", before)
     estimate = [m.end() for m in _ESTIMATE.finditer(before)]
@@ -448,6 +496,8 @@ def _observation(
     if not here.carried_here and not _INVESTMENT.match(measure):
         carried = None  # only investment figures take a period from an earlier paragraph
     period, inferred, _ = _period(q, is_stock, here.periods, carried, here.published)
+    if comparison.code.startswith("plan") and period is not None:
+        period, inferred = _achieved_to_date(folded, here, q, period, inferred)
     base = Base()
     if comparison.code in {"change", "growth", "multiplier"}:
         base = base_of(folded[s.start : s.end], q.start - s.start, period)
