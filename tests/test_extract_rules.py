@@ -899,3 +899,19 @@ def test_what_only_remains_is_a_position_at_the_page_s_date() -> None:
     )
     left = _one(draft, "120 ha")
     assert (left.period, left.stock) == ("2024-11-11", True)
+
+
+def test_a_forecast_range_takes_no_period_from_the_next_clause_nor_the_text_before() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, thành phố Đà Nẵng thu hút 90 triệu USD vốn FDI. Thành phố đang làm"
+        " việc với 2 tập đoàn có tổng vốn dự kiến 300-400 triệu USD và kỳ vọng cấp phép ít nhất"
+        " 1 dự án trong quý IV.",
+    )
+    pipeline = _one(draft, "300-400 triệu USD")
+    assert (pipeline.period, pipeline.status, pipeline.qualifier) == (None, "estimate", "between")
+    assert _one(draft, "1 dự án").period == "2024-10/2024-12"
+
+
+def test_figures_joined_bare_share_the_period_after_them() -> None:
+    draft = _draft("Tỉnh Hưng Yên thu hút 1,2 tỷ USD và 50 dự án trong 9 tháng năm 2024.")
+    assert _one(draft, "1,2 tỷ USD").period == "2024-01/2024-09"

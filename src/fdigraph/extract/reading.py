@@ -45,6 +45,7 @@ _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b
 # "sẽ" (will: "thành phố sẽ trao chứng nhận cho khoảng 20 dự án") makes a forecast, unless
 # a target is named ("mục tiêu đến năm 2030 tỉnh sẽ thu hút"); not "chia sẻ" (share).
 _WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
+_FORECAST = re.compile(r"\b(du kien|du bao|ky vong)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 # Words that name a plan without making a figure a target: the planning department, or
 # a percent of the plan ("đạt 19% kế hoạch").
@@ -351,8 +352,12 @@ def _period(
     periods: list[PeriodMention],
     carried: PeriodMention | None,
     published: date | None = None,
+    next_start: int | None = None,
 ) -> tuple[str | None, str | None, bool]:
-    """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``."""
+    """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``.
+
+    A period after the figure is its own only before the next figure ("vốn dự kiến 500-700
+    triệu USD và kỳ vọng cấp phép 1 dự án trong quý IV": the quarter is the project's)."""
     usable = [p for p in periods if p.period is not None or p.kind in {"none", "now"}]
     if stock:
         days = [p for p in usable if p.period is not None and p.as_of]
@@ -363,7 +368,7 @@ def _period(
             return None, None, False  # "hiện sử dụng 380.000 lao động": no span to give it
         usable = [p for p in usable if p.kind != "now"]
     before = [p for p in usable if p.end <= q.start]
-    after = [p for p in usable if p.start >= q.end]
+    after = [p for p in usable if p.start >= q.end and (next_start is None or p.end <= next_start)]
     chosen = before[-1] if before else after[0] if after else None
     inferred: str | None = None
     if chosen is None:
@@ -495,7 +500,19 @@ def _observation(
     carried = None if measure in _PARKS else here.carried
     if not here.carried_here and not _INVESTMENT.match(measure):
         carried = None  # only investment figures take a period from an earlier paragraph
-    period, inferred, _ = _period(q, is_stock, here.periods, carried, here.published)
+    # Figures joined bare ("1,2 tỷ USD và 50 dự án trong 9 tháng") share the period after.
+    if _FORECAST.search(head.rsplit(";", 1)[-1]):
+        # "đang làm việc với 3 nhà đầu tư có tổng vốn dự kiến 500-700 triệu USD": a forecast
+        # its sentence does not date is not of the period the text was on before.
+        carried = None
+    later = [
+        o.start
+        for o in qs[i + 1 :]
+        if not re.fullmatch(r"[\s,]*(?:va|voi|cung)?\s*", folded[q.end : o.start])
+    ]
+    period, inferred, _ = _period(
+        q, is_stock, here.periods, carried, here.published, later[0] if later else None
+    )
     if comparison.code.startswith("plan") and period is not None:
         period, inferred = _achieved_to_date(folded, here, q, period, inferred)
     base = Base()
