@@ -915,3 +915,22 @@ def test_a_forecast_range_takes_no_period_from_the_next_clause_nor_the_text_befo
 def test_figures_joined_bare_share_the_period_after_them() -> None:
     draft = _draft("Tỉnh Hưng Yên thu hút 1,2 tỷ USD và 50 dự án trong 9 tháng năm 2024.")
     assert _one(draft, "1,2 tỷ USD").period == "2024-01/2024-09"
+
+
+def test_no_rank_on_a_count_of_projects_nor_in_an_unnamed_region() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, Nhật Bản dẫn đầu về số dự án mới tại tỉnh Phú Thọ với 9 dự án; Hàn"
+        " Quốc dẫn đầu về vốn với 40 triệu USD.",
+        "Tỉnh Phú Thọ dẫn đầu vùng về thu hút FDI quý I. Tỉnh Phú Thọ đứng thứ 2 vùng Trung du"
+        " và miền núi phía Bắc về thu hút FDI 9 tháng năm 2024.",
+        title="Phú Thọ thu hút FDI",
+    )
+    ranks = {(r.area, r.rank, r.scope) for r in draft.rankings}
+    assert ranks == {("KR", 1, "VN-68"), ("VN-68", 2, "trung-du-mien-nui-phia-bac")}
+
+
+def test_a_region_named_after_a_lowercase_vung() -> None:
+    from fdigraph.extract.places import find_places
+
+    found = find_places("Tỉnh đứng thứ 2 vùng Trung du và miền núi phía Bắc.")
+    assert [p.code for p in found] == ["trung-du-mien-nui-phia-bac"]

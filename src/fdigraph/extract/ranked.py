@@ -37,6 +37,8 @@ _OVERTAKEN = re.compile(r"\b(?:vuot|vuot qua|qua mat)\s+(?:(?:tinh|thanh pho|tp\
 # "TP.HCM sau hợp nhất với Bình Dương và Bà Rịa - Vũng Tàu đã ...": the places merged into
 # the subject are not ranked.
 _MERGED_WITH = re.compile(r"\b(?:hop nhat|sap nhap) (?:voi|cung) [^,;.]*$")
+_ON_COUNT = re.compile(r"\s*(?:ca )?ve (?:tong )?so (?:luong )?(?:du an|luot)")
+_UNNAMED_FIELD = re.compile(r"\s*(?:trong |cua )?(?:vung|khu vuc)\b(?!\s+(?:fdi|von))")
 _NAMED_AFTER = re.compile(r"^\s*(?:la|thuoc ve|goi ten)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
 
 
@@ -185,6 +187,10 @@ def rank_facts(
         since = who_place.end if who_place is not None and who_place is not named else s.start
         if named is None and _SECTOR.search(folded, since, r.start):
             continue  # "ngành bất động sản đứng thứ hai": a sector's rank, not a place's
+        if _ON_COUNT.match(folded, r.end, stop):
+            continue  # "dẫn đầu về số dự án mới": on a count no indicator measures
+        if not scope_places and _UNNAMED_FIELD.match(folded, r.end, stop):
+            continue  # "dẫn đầu vùng về thu hút FDI": the region is not named, nor the scope
         foreign = who_place is not None and who_place.kind == "country"
         # An investor country ranks among the investors of the place the text is about.
         scope = (
