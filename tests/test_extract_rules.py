@@ -934,3 +934,15 @@ def test_a_region_named_after_a_lowercase_vung() -> None:
 
     found = find_places("Tỉnh đứng thứ 2 vùng Trung du và miền núi phía Bắc.")
     assert [p.code for p in found] == ["trung-du-mien-nui-phia-bac"]
+
+
+def test_a_plan_s_year_and_a_multiplier_s_base_year_are_not_carried() -> None:
+    draft = _draft(
+        "Tính đến ngày 20/10/2024, tỉnh Ninh Bình thu hút 300 triệu USD vốn FDI. Ước cả năm,"
+        " vốn FDI đạt 400 triệu USD, gấp 2,5 lần năm 2023; kế hoạch năm 2024 của tỉnh là 350"
+        " triệu USD.",
+        "Đối với đầu tư trong nước, tỉnh chấp thuận 60 dự án với tổng vốn 9.000 tỷ đồng.",
+    )
+    assert _one(draft, "2,5 lần").base == "2023"
+    domestic = _one(draft, "9.000 tỷ đồng")
+    assert (domestic.measure, domestic.period) == ("ddiNewCapital", "2024-01-01/2024-10-20")

@@ -28,6 +28,7 @@ _BASE = re.compile(
     r"|(?:ca )?nam (?:truoc|ngoai)|(?:ca )?nam (?P<y2>\d{4})|ca nuoc|binh quan(?: chung)? ca nuoc"
     r"|(?:thang|quy) [\w/ ]+?(?=[,.;)]|$))"
     r"|\b(?P<bare>cung ky)(?: nam (?:truoc|ngoai|(?P<y3>\d{4})))?"
+    r"|(?:\d\s*lan|\bgap (?:doi|ba|bon)) (?P<ratio>nam (?P<y4>\d{4}))"
 )
 _WORD_RATIOS = {"doi": 2, "ba": 3, "bon": 4, "nam": 5}
 _WORD_RATIO = re.compile(r"\bgap (doi|ba|bon|nam)\b(?! \d)")
@@ -118,8 +119,8 @@ def base_of(sentence: str, at: int, period: str | None) -> Base:
     chosen = after[0] if after else before[-1] if before else None
     if chosen is None:
         return Base()
-    what = chosen["what"] or chosen["bare"] or ""
-    year = chosen["y1"] or chosen["y2"] or chosen["y3"]
+    what = chosen["what"] or chosen["bare"] or chosen["ratio"] or ""
+    year = chosen["y1"] or chosen["y2"] or chosen["y3"] or chosen["y4"]
     if "ca nuoc" in what:
         return Base(area="VN")
     if period is None:

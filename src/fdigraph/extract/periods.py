@@ -101,7 +101,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("none", re.compile(r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua)\b")),
 )
 # A period after these words is the base of a comparison, not the period of a figure.
-_BASE = re.compile(r"\b(so voi|cung ky|vuot|tang \d+ bac so voi)\s*(cung ky\s*)?(nam\s*)?$")
+# "gấp 3,1 lần năm 2023": the year a multiplier is of.
+_BASE = re.compile(
+    r"(?:\b(?:so voi|cung ky|vuot|tang \d+ bac so voi)|\d\s*lan|\bgap (?:doi|ba|bon))"
+    r"\s*(cung ky\s*)?(nam\s*)?$"
+)
 # A date after these words is the "as of" of a stock; any other date is an event's.
 _AS_OF = re.compile(r"\b(tinh den|den|den het|luy ke den|luy ke den het|toi)\s*(ngay\s*)?$")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}

@@ -45,6 +45,9 @@ _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b
 # "sẽ" (will: "thành phố sẽ trao chứng nhận cho khoảng 20 dự án") makes a forecast, unless
 # a target is named ("mục tiêu đến năm 2030 tỉnh sẽ thu hút"); not "chia sẻ" (share).
 _WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
+_PLANNED = re.compile(
+    r"\b(?:ke hoach|muc tieu|phan dau|chi tieu|uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$"
+)
 _FORECAST = re.compile(r"\b(du kien|du bao|ky vong)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 # Words that name a plan without making a figure a target: the planning department, or
@@ -220,6 +223,9 @@ def read_part(
             ]
             # "Riêng trong tháng 3, ...": an aside; the next sentence is back on the span before.
             real = [p for p in real if not _aside(folded, p)]
+            # "kế hoạch năm 2024 của tỉnh là 800 triệu USD", "Ước cả năm, ...": a plan's or a
+            # forecast's year; the next sentence is still on the span reported.
+            real = [p for p in real if not _PLANNED.search(folded, max(0, p.start - 20), p.start)]
             if not part.teaser and real:
                 rank_carried = _to_date(folded, real[-1], carried)
                 carried, carried_here = real[-1], True
