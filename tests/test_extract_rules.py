@@ -946,3 +946,12 @@ def test_a_plan_s_year_and_a_multiplier_s_base_year_are_not_carried() -> None:
     assert _one(draft, "2,5 lần").base == "2023"
     domestic = _one(draft, "9.000 tỷ đồng")
     assert (domestic.measure, domestic.period) == ("ddiNewCapital", "2024-01-01/2024-10-20")
+
+
+def test_places_that_are_the_n_largest_are_each_in_the_top_n_as_of_today() -> None:
+    draft = _draft(
+        "Lũy kế đến nay, tỉnh Bình Phước có 300 dự án FDI còn hiệu lực. Đài Loan, Trung Quốc"
+        " và Hàn Quốc là ba nhà đầu tư lớn nhất."
+    )
+    ranks = {(r.area, r.rank, r.comparator, r.scope, r.period) for r in draft.rankings}
+    assert ranks == {(c, 3, "at-most", "VN-58", "2024-11-11") for c in ("TW", "CN", "KR")}

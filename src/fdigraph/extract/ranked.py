@@ -86,6 +86,57 @@ def _listed(
     return out
 
 
+_TOP_N = re.compile(
+    r"\b(?:la|deu la|la nhung|thuoc nhom) (?P<n>hai|ba|bon|nam|\d{1,2}) (?P<who>nha dau tu|doi tac"
+    r"|quoc gia(?:, vung lanh tho| va vung lanh tho)?|dia phuong|tinh(?:, thanh pho)?)"
+    r"(?: [a-z ]{0,30}?)? (?:lon|nhieu|cao) (?:von )?nhat\b"
+)
+_JOINED = re.compile(r"\s*(?:,|va|,\s*va)\s*")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5}
+
+
+def _top_n(
+    folded: str, s: Span, where: Where, source: str | None, taken: set[int]
+) -> list[DraftRanking]:
+    """ "Hàn Quốc, Singapore và Nhật Bản là ba nhà đầu tư lớn nhất": each in the top three."""
+    cue = _TOP_N.search(folded, s.start, s.end)
+    if cue is None:
+        return []
+    n = int(cue["n"]) if cue["n"].isdigit() else _COUNT_WORDS[cue["n"]]
+    before = [p for p in where.places if p.end <= cue.start() and p.code != "VN"]
+    if not before or not re.fullmatch(r"\s*", folded[before[-1].end : cue.start()]):
+        return []
+    run = [before[-1]]
+    for p in reversed(before[:-1]):
+        if p.kind != run[0].kind or not _JOINED.fullmatch(folded[p.end : run[0].start]):
+            break
+        run.insert(0, p)
+    if len(run) > n or run[0].kind not in {"province", "country"}:
+        return []
+    foreign = run[0].kind == "country"
+    indicator = "indicator-investor-capital" if foreign else "indicator-fdi-attraction"
+    scope = (where.area or "VN") if foreign else "VN"
+    period = _period(cue.start(), cue.end(), where, indicator)
+    out = []
+    for place in run:
+        taken.add(place.start)
+        out.append(
+            DraftRanking(
+                id="",
+                area=place.code,
+                indicator=indicator,
+                scope=scope,
+                rank=n,
+                quotes=(DraftQuote(s.text, s.start, s.end, source),),
+                confidence=0.7,
+                period=period,
+                comparator="at-most",
+                source=source,
+            )
+        )
+    return out
+
+
 def who_place_kind(place: Place | None) -> str:
     return place.kind if place is not None else "province"
 
@@ -123,6 +174,11 @@ def rank_facts(
             _continued(folded, quoted, s.start, stop_first, where.places, taken_here, foreign)
         )
     out.extend(_listed(folded, s, where, source, taken_here))
+    top = _top_n(folded, s, where, source, taken_here)
+    if top:
+        out.extend(top)
+        cue = _TOP_N.search(folded, s.start, s.end)
+        ranks = [r for r in ranks if cue is None or not cue.start() <= r.start < cue.end()]
     respective = respective_ranks(folded, s, where.places)
     for place, rank, span in respective:
         foreign = place.kind == "country"

@@ -234,7 +234,11 @@ def read_part(
                 )
             elif not part.teaser and any(p.kind in {"none", "now"} for p in periods):
                 carried = rank_carried = None
-            if part.teaser or (not real and carried is None):
+                now = [p for p in periods if p.kind == "now" and p.period is not None]
+                if now and STOCK_CUES.search(folded, sentence.start, sentence.end):
+                    # "Lũy kế đến nay, ... . Hàn Quốc là nhà đầu tư lớn nhất": as of today.
+                    rank_carried = now[-1]
+            elif part.teaser or (not real and carried is None):
                 rank_carried = carried
             lead = [p for p in places if p.kind == "province" and p.start - sentence.start < 25]
             if lead and not part.teaser and row is None:  # a table's row is no paragraph lead
