@@ -955,3 +955,24 @@ def test_places_that_are_the_n_largest_are_each_in_the_top_n_as_of_today() -> No
     )
     ranks = {(r.area, r.rank, r.comparator, r.scope, r.period) for r in draft.rankings}
     assert ranks == {(c, 3, "at-most", "VN-58", "2024-11-11") for c in ("TW", "CN", "KR")}
+
+
+def test_a_percent_in_brackets_after_an_amount_is_its_share() -> None:
+    draft = _draft(
+        "6 tháng năm 2024, tỉnh Tây Ninh thu hút 400 triệu USD vốn FDI. Singapore dẫn đầu với"
+        " 150 triệu USD, chiếm 37,5%; tiếp theo là Trung Quốc với 100 triệu USD (25%)."
+    )
+    share = _one(draft, "25%")
+    assert (share.comparison, share.counterpart, share.measure) == (
+        "share",
+        "CN",
+        "fdiRegisteredCapital",
+    )
+
+
+def test_the_whole_a_share_is_of_is_not_the_subject_of_the_figures_after_it() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, các dự án mới của tỉnh Bắc Ninh chiếm 20% số dự án FDI cấp mới của"
+        " cả nước, nhưng bình quân chỉ khoảng 3 triệu USD/dự án."
+    )
+    assert _one(draft, "3 triệu USD").area == "VN-56"

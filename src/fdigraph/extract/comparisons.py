@@ -30,6 +30,8 @@ _BASE = re.compile(
     r"|\b(?P<bare>cung ky)(?: nam (?:truoc|ngoai|(?P<y3>\d{4})))?"
     r"|(?:\d\s*lan|\bgap (?:doi|ba|bon)) (?P<ratio>nam (?P<y4>\d{4}))"
 )
+# "Trung Quốc với 121 triệu USD (23,6%)": the percent in brackets after an amount is its share.
+_BRACKETED_SHARE = re.compile(r"(?:usd|dong|du an|ha)\s*\(\s*(?:khoang |gan |hon )?$")
 _WORD_RATIOS = {"doi": 2, "ba": 3, "bon": 4, "nam": 5}
 _WORD_RATIO = re.compile(r"\bgap (doi|ba|bon|nam)\b(?! \d)")
 
@@ -52,7 +54,7 @@ def comparison_of(q: Quantity, before: str, after: str) -> Comparison:
             return Comparison("plan-excess")
         if plan:
             return Comparison("plan-percent")
-        if _SHARE.search(before):
+        if _SHARE.search(before) or _BRACKETED_SHARE.search(before):
             return Comparison("share")
         if _EXCESS.search(before) and re.match(r"^\s*so voi (ke hoach|du toan|chi tieu)", after):
             return Comparison("plan-excess")

@@ -45,6 +45,7 @@ _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b
 # "sẽ" (will: "thành phố sẽ trao chứng nhận cho khoảng 20 dự án") makes a forecast, unless
 # a target is named ("mục tiêu đến năm 2030 tỉnh sẽ thu hút"); not "chia sẻ" (share).
 _WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
+_WHOLE_OF_SHARE = re.compile(r"\bchiem (?:khoang |gan |hon |tren )?[\d,]+\s*%[^,;%]*\bcua\s+$")
 _PLANNED = re.compile(
     r"\b(?:ke hoach|muc tieu|phan dau|chi tieu|uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$"
 )
@@ -494,6 +495,15 @@ def _observation(
     # A place in brackets the figure is not in qualifies the words there ("(tính gộp An
     # Giang và Kiên Giang cũ), nhưng vốn cấp mới gấp 2,6 lần"): no subject of the figure.
     subjects = [p for p in subjects if not _bracketed(folded, p, q, s)]
+    # "chiếm 43% số dự án của cả nước, nhưng ... bình quân 2,4 triệu USD/dự án": the whole a
+    # share is of is not the subject of the figures after it.
+    subjects = [
+        p
+        for p in subjects
+        if not (
+            p.end <= q.start and _WHOLE_OF_SHARE.search(folded, max(s.start, p.start - 70), p.start)
+        )
+    ]
     before_places = [p for p in subjects if p.end <= q.start]
     after_places = [p for p in subjects if p.start >= q.end]
     chosen = before_places[-1] if before_places else after_places[0] if after_places else None
