@@ -976,3 +976,27 @@ def test_the_whole_a_share_is_of_is_not_the_subject_of_the_figures_after_it() ->
         " cả nước, nhưng bình quân chỉ khoảng 3 triệu USD/dự án."
     )
     assert _one(draft, "3 triệu USD").area == "VN-56"
+
+
+INVESTORS = (
+    "Lũy kế đến hết tháng 10/2024, các KCN tỉnh Hưng Yên có 420 dự án còn hiệu lực, gồm 300"
+    " dự án FDI với tổng vốn 5 tỷ USD và 120 dự án trong nước với tổng vốn 30.000 tỷ đồng."
+    " Nhật Bản là nhà đầu tư lớn nhất với 90 dự án, tổng vốn 2 tỷ USD, chiếm 40% tổng vốn FDI;"
+    " Hàn Quốc đứng thứ hai với 70 dự án và 1,2 tỷ USD."
+)
+
+
+def test_the_figures_of_one_investor_and_a_share_of_a_position() -> None:
+    draft = _draft(INVESTORS)
+    japan = _one(draft, "2 tỷ USD")
+    assert (japan.counterpart, japan.period, japan.stock) == ("JP", "2024-10-31", True)
+    share = _one(draft, "40%")
+    assert (share.counterpart, share.period) == ("JP", "2024-10-31")
+    assert _one(draft, "1,2 tỷ USD").counterpart == "KR"
+
+
+def test_a_count_of_both_sides_split_after_gom_is_not_an_fdi_count() -> None:
+    draft = _draft(INVESTORS)
+    assert not any(o.figure == "420 dự án" for o in draft.observations)
+    fdi = _one(draft, "300 dự án")
+    assert (fdi.measure, fdi.period) == ("fdiValidProjectCount", "2024-10-31")

@@ -46,6 +46,10 @@ _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b
 # a target is named ("mục tiêu đến năm 2030 tỉnh sẽ thu hút"); not "chia sẻ" (share).
 _WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
 _WHOLE_OF_SHARE = re.compile(r"\bchiem (?:khoang |gan |hon |tren )?[\d,]+\s*%[^,;%]*\bcua\s+$")
+_BOTH_PARTS = re.compile(
+    r"[^;.]{0,40}?\b(?:gom|bao gom|trong do)\s+[\d.]+ du an (?:fdi|nuoc ngoai)\b[^;]{0,80}?"
+    r"\b[\d.]+ du an (?:ddi|trong nuoc)\b"
+)
 _PLANNED = re.compile(
     r"\b(?:ke hoach|muc tieu|phan dau|chi tieu|uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$"
 )
@@ -71,7 +75,7 @@ _PARKS = {
 }
 _INVESTMENT = re.compile(r"fdi|ddi|investment")
 # Figures the model has no measure for: not proposed.
-_NO_MEASURE = {"population"}
+_NO_MEASURE = {"population", "projectCountBothSides"}
 _CAPITAL_OF_COUNT = {
     "fdiNewProjectCount": "fdiNewCapital",
     "fdiAdjustmentCount": "fdiAdjustedCapital",
@@ -480,6 +484,10 @@ def _observation(
         joined = re.search(r"\b(voi|von|them|tri gia|gia tri)\b|\|", before)
         if linked and joined and not has_component(before) and len(before) < 60 and not new_subject:
             measure, cued = linked, True
+    if q.unit == "NUM" and "fdi" not in q.noun and _BOTH_PARTS.match(folded, q.end, s.end):
+        # "498 dự án còn hiệu lực, gồm 312 dự án FDI ... và 186 dự án DDI": projects of both
+        # sides, a count the model has no measure for (its parts are read).
+        measure = "projectCountBothSides"
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
         named = _clause_measure(q, head, part.observations[-8:])
@@ -533,6 +541,11 @@ def _observation(
     period, inferred, _ = _period(
         q, is_stock, here.periods, carried, here.published, later[0] if later else None
     )
+    if comparison.code == "share" and last is not None and last.stock:
+        if last.quotes[0].start == s.start and not any(p.end <= q.start for p in here.periods):
+            # "... tổng vốn 1,93 tỷ USD, chiếm 40,9% tổng vốn FDI": a share of a position is
+            # as of its day.
+            period, inferred = last.period, last.period_inferred
     if comparison.code.startswith("plan") and period is not None:
         period, inferred = _achieved_to_date(folded, here, q, period, inferred)
     base = Base()
@@ -660,6 +673,16 @@ def _counterpart(
         return after[0].code
     if code != "level" and last is not None and last.quotes[0].start == here.span.start:
         return last.counterpart
+    if last is not None and i > 0 and last.at == qs[i - 1].start and last.counterpart:
+        # "Hàn Quốc ... với 98 dự án, tổng vốn 1,93 tỷ USD": the figures of one investor,
+        # unless a clause or another place comes between.
+        gap = folded[lo : q.start]
+        if (
+            ";" not in gap
+            and len(gap) < 60
+            and not any(lo <= p.start < q.start for p in here.places)
+        ):
+            return last.counterpart
     return None
 
 
