@@ -541,11 +541,16 @@ def _observation(
     period, inferred, _ = _period(
         q, is_stock, here.periods, carried, here.published, later[0] if later else None
     )
-    if comparison.code == "share" and last is not None and last.stock:
-        if last.quotes[0].start == s.start and not any(p.end <= q.start for p in here.periods):
-            # "... tổng vốn 1,93 tỷ USD, chiếm 40,9% tổng vốn FDI": a share of a position is
-            # as of its day.
-            period, inferred = last.period, last.period_inferred
+    # "... tổng vốn 1,93 tỷ USD, chiếm 40,9% tổng vốn FDI": a share of a position is as of
+    # its day.
+    if (
+        comparison.code == "share"
+        and last is not None
+        and last.stock
+        and last.quotes[0].start == s.start
+        and not any(p.end <= q.start for p in here.periods)
+    ):
+        period, inferred = last.period, last.period_inferred
     if comparison.code.startswith("plan") and period is not None:
         period, inferred = _achieved_to_date(folded, here, q, period, inferred)
     base = Base()
