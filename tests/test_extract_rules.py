@@ -1000,3 +1000,18 @@ def test_a_count_of_both_sides_split_after_gom_is_not_an_fdi_count() -> None:
     assert not any(o.figure == "420 dự án" for o in draft.observations)
     fdi = _one(draft, "300 dự án")
     assert (fdi.measure, fdi.period) == ("fdiValidProjectCount", "2024-10-31")
+
+
+def test_a_period_opening_the_next_clause_is_the_next_figure_s() -> None:
+    draft = _draft(
+        "Tính đến hết tháng 10/2024, các KCN tỉnh Hà Nam có tỷ lệ lấp đầy đạt 60%.",
+        "Trong 10 tháng năm 2024, các KCN thu hút 40 dự án FDI mới.",
+        title="Hà Nam: Tỷ lệ lấp đầy KCN đạt 60%, 10 tháng thu hút 40 dự án FDI",
+    )
+    rate = _one(draft, "60%")
+    assert (rate.period, len(rate.quotes)) == ("2024-10-31", 2)
+
+
+def test_a_word_on_the_next_line_does_not_unmake_a_figure() -> None:
+    draft = _draft("Tỉnh Hà Nam thu hút 40 dự án FDI", "Thứ trưởng thăm khu công nghiệp.")
+    assert _one(draft, "40 dự án").measure == "fdiNewProjectCount"

@@ -198,12 +198,18 @@ def _successor(fact: _Fact, as_of: date | None) -> _Fact:
 
 
 def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
-    """A headline figure without a period is the body's figure that has one: one fact."""
+    """A headline figure without a period (or dated only by the page) is the body's figure
+    that has one: one fact."""
     out = list(facts)
     for fact in facts:
-        if fact.period is not None or fact.quotes[0].start >= title_end:
+        undated = fact.period is None or getattr(fact, "period_inferred", None) == "published"
+        if not undated or fact.quotes[0].start >= title_end:
             continue
-        twins = [f for f in out if f is not fact and f.period and _bare(f) == _bare(fact)]
+        twins = [
+            f
+            for f in out
+            if f is not fact and f.period and f.period != fact.period and _bare(f) == _bare(fact)
+        ]
         if twins:
             out.remove(fact)
             twin = twins[0]

@@ -125,7 +125,7 @@ def _read(
     text: str, folded: str, match: re.Match[str], bare_unit: str | None = None
 ) -> Quantity | None:
     before = folded[max(0, match.start() - 40) : match.start()]
-    after = folded[match.end() : match.end() + 30]
+    after = folded[match.end() : match.end() + 30].split("\n", 1)[0]  # not the next line's
     if _NOT_QUANTITY.search(before) or _NOT_AFTER.match(after):
         return None
     word_numeral = not match["num"][0].isdigit()

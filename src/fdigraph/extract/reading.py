@@ -368,6 +368,7 @@ def _period(
     carried: PeriodMention | None,
     published: date | None = None,
     next_start: int | None = None,
+    folded: str | None = None,
 ) -> tuple[str | None, str | None, bool]:
     """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``.
 
@@ -384,6 +385,17 @@ def _period(
         usable = [p for p in usable if p.kind != "now"]
     before = [p for p in usable if p.end <= q.start]
     after = [p for p in usable if p.start >= q.end and (next_start is None or p.end <= next_start)]
+    if next_start is not None and folded is not None:
+        # "tỷ lệ lấp đầy đạt 63,3%, 10 tháng thu hút 41 dự án": a period that opens the next
+        # clause is the next figure's.
+        after = [
+            p
+            for p in after
+            if not (
+                re.search(r"[,;]", folded[q.end : p.start])
+                and "," not in folded[p.end : next_start]
+            )
+        ]
     chosen = before[-1] if before else after[0] if after else None
     inferred: str | None = None
     if chosen is None:
@@ -539,7 +551,7 @@ def _observation(
         if not re.fullmatch(r"[\s,]*(?:va|voi|cung)?\s*", folded[q.end : o.start])
     ]
     period, inferred, _ = _period(
-        q, is_stock, here.periods, carried, here.published, later[0] if later else None
+        q, is_stock, here.periods, carried, here.published, later[0] if later else None, folded
     )
     # "... tổng vốn 1,93 tỷ USD, chiếm 40,9% tổng vốn FDI": a share of a position is as of
     # its day.
