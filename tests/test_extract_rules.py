@@ -1015,3 +1015,23 @@ def test_a_period_opening_the_next_clause_is_the_next_figure_s() -> None:
 def test_a_word_on_the_next_line_does_not_unmake_a_figure() -> None:
     draft = _draft("Tỉnh Hà Nam thu hút 40 dự án FDI", "Thứ trưởng thăm khu công nghiệp.")
     assert _one(draft, "40 dự án").measure == "fdiNewProjectCount"
+
+
+def test_a_look_back_window_is_no_duration() -> None:
+    draft = _draft(
+        "Lần đầu tiên sau 4 năm, vốn FDI vào tỉnh Hòa Bình vượt 500 triệu USD. Vốn thực hiện"
+        " đạt mức cao nhất trong 6 năm. Dự án có thời gian triển khai 3 năm."
+    )
+    assert [o.figure for o in draft.observations if o.unit == "YR"] == ["3 năm"]
+
+
+def test_a_share_after_a_dated_position_and_a_workforce_employed_now() -> None:
+    draft = _draft(
+        "Tính đến hết tháng 9/2024, tỉnh Hòa Bình có 60 dự án FDI còn hiệu lực với tổng vốn"
+        " 1 tỷ USD; trong đó Hàn Quốc chiếm 50% tổng vốn.",
+        "Các doanh nghiệp FDI đang sử dụng khoảng 20.000 lao động.",
+    )
+    share = _one(draft, "50%")
+    assert (share.period, share.counterpart) == ("2024-09-30", "KR")
+    jobs = _one(draft, "20.000 lao động")
+    assert (jobs.measure, jobs.period, jobs.stock) == ("jobCount", "2024-11-11", True)

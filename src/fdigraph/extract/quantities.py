@@ -185,6 +185,10 @@ def _change(before: str, after: str, unit_word: str) -> str | None:
         # the period itself, and "năm 2024" after a number is a date.
         if re.match(r"^\s*(lien tiep|lien|qua|toi|nua|truoc|sau|gan day|\d)", after):
             return None
+        if re.search(
+            r"\b(?:nhat|lan dau tien|ky luc)\b(?:[^,.;]{0,30}\b(?:sau|trong|cua))?\s+$", before
+        ):
+            return None  # "cao nhất 5 năm", "lần đầu tiên sau 5 năm": a look-back, no figure
         return "duration"
     if unit_word == "lần":
         return (

@@ -560,7 +560,7 @@ def _observation(
         and last is not None
         and last.stock
         and last.quotes[0].start == s.start
-        and not any(p.end <= q.start for p in here.periods)
+        and not any(last.at <= p.start < q.start for p in here.periods)
     ):
         period, inferred = last.period, last.period_inferred
     if comparison.code.startswith("plan") and period is not None:
