@@ -1035,3 +1035,16 @@ def test_a_share_after_a_dated_position_and_a_workforce_employed_now() -> None:
     assert (share.period, share.counterpart) == ("2024-09-30", "KR")
     jobs = _one(draft, "20.000 lao động")
     assert (jobs.measure, jobs.period, jobs.stock) == ("jobCount", "2024-11-11", True)
+
+
+def test_a_bare_scale_after_capital_is_dong_and_a_month_without_its_year() -> None:
+    draft = _draft(
+        "2 tháng năm 2024, tỉnh Hòa Bình cấp mới 4 dự án DDI với tổng vốn 900 tỷ và điều chỉnh"
+        " tăng vốn cho 2 dự án thêm 120 tỷ.",
+        "Kim ngạch xuất khẩu tháng 2 ước đạt 300 triệu USD, giảm 5,2% so với tháng trước.",
+    )
+    assert (_one(draft, "900 tỷ").unit, _one(draft, "900 tỷ").measure) == ("VND", "ddiNewCapital")
+    assert _one(draft, "120 tỷ").value == Decimal(120 * 10**9)
+    exports = _one(draft, "300 triệu USD")
+    assert (exports.measure, exports.period) == ("exportValue", "2024-02")
+    assert _one(draft, "5,2%").base == "2024-01"

@@ -135,4 +135,8 @@ def base_of(sentence: str, at: int, period: str | None) -> Base:
         return Base(period=year if full or p.begin == p.end else _with_year(period, int(year)))
     if "cung ky" in what or "nam truoc" in what or "nam ngoai" in what:
         return Base(period=shifted(period, -1))
+    if what.startswith("thang truoc") and re.fullmatch(r"\d{4}-\d{2}", period):
+        # "tháng 2 ... giảm 9,1% so với tháng trước": the month before.
+        y, m = int(period[:4]), int(period[5:])
+        return Base(period=f"{y - (m == 1)}-{12 if m == 1 else m - 1:02d}")
     return Base()

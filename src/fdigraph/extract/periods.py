@@ -87,6 +87,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day-no-year", re.compile(r"\b(?:ngay )?(\d{1,2})[/-](\d{1,2})(?![/\d-])")),
     ("month", re.compile(rf"\bthang (\d{{1,2}})(?:/| nam ){_YEAR}\b")),
     ("one-month", re.compile(r"\b(?:trong|rieng|chi rieng|tinh rieng) thang (\d{1,2})\b(?!/)")),
+    # "Kim ngạch xuất khẩu tháng 2 ước đạt ...": one month of the year in context.
+    (
+        "one-month",
+        re.compile(r"(?<!\d )\bthang (\d{1,2})\b(?![/-]|\s*(?:nam|den|toi|-|\u2013)\b|\s*\d)"),
+    ),
     ("years", re.compile(rf"\b{_YEAR}\s*[-\u2013]\s*{_YEAR}\b")),
     ("year", re.compile(rf"\bnam {_YEAR}\b")),
     ("this-year", re.compile(r"\b(trong nam|nam nay|ca nam)\b(?! \d)")),

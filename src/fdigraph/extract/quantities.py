@@ -45,6 +45,10 @@ _BARE_SCALE = re.compile(
     re.IGNORECASE,
 )
 
+_CAPITAL_WORD = re.compile(
+    r"\b(?:von|tri gia|gia tri)(?: dang ky| dau tu| dieu chinh)?\s+(?:(?:la|dat|them|khoang|hon|gan|tren)\s+)*$"
+)
+
 QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("hon", "more-than"),
     ("tren", "more-than"),
@@ -93,13 +97,19 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if quantity is not None:
             out.append(quantity)
     money = [q for q in out if q.unit in {"USD", "VND"}]
-    for match in _BARE_SCALE.finditer(text, start, stop) if money else ():
+    for match in _BARE_SCALE.finditer(text, start, stop):
         if any(q.start <= match.start() < q.end for q in out):
             continue
-        nearest = min(money, key=lambda q: abs(q.start - match.start()))
-        quantity = _read(text, folded, match, _bare_unit(folded, match, nearest.unit))
+        if money:
+            nearest = min(money, key=lambda q: abs(q.start - match.start())).unit
+        elif _CAPITAL_WORD.search(folded, max(start, match.start() - 25), match.start()):
+            nearest = "VND"  # "với tổng vốn 1.126 tỷ": dollars are always named, đồng not
+        else:
+            continue
+        quantity = _read(text, folded, match, _bare_unit(folded, match, nearest))
         if quantity is not None:
             out.append(quantity)
+            money.append(quantity)  # "... 1.126 tỷ và ... thêm 215 tỷ": the same currency
     return sorted(out, key=lambda q: q.start)
 
 
