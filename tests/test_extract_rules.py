@@ -1048,3 +1048,22 @@ def test_a_bare_scale_after_capital_is_dong_and_a_month_without_its_year() -> No
     exports = _one(draft, "300 triệu USD")
     assert (exports.measure, exports.period) == ("exportValue", "2024-02")
     assert _one(draft, "5,2%").base == "2024-01"
+
+
+def test_a_sector_s_figures_are_its_part_of_the_total_and_written_with_its_concept() -> None:
+    from fdigraph.extract.writer import to_yaml
+
+    paragraphs = [
+        "10 tháng năm 2024, tỉnh Bình Định thu hút 500 triệu USD vốn FDI.",
+        "Theo lĩnh vực, công nghiệp chế biến, chế tạo thu hút 300 triệu USD, chiếm 60% tổng"
+        " vốn; kinh doanh bất động sản thu hút 100 triệu USD, chiếm 20%.",
+    ]
+    text = "\n\n".join(["Tin đầu tư", DATE_LINE, *paragraphs, "Minh Anh"]) + "\n"
+    draft = extract(text, source_id="t")
+    assert _one(draft, "300 triệu USD").sector == "sector-processing-manufacturing"
+    assert _one(draft, "20%").sector == "sector-real-estate"
+    assert _one(draft, "500 triệu USD").sector is None
+    assert not any(o.review for o in draft.observations)
+    data = yaml.safe_load(to_yaml(draft, text))
+    sectors = {c["id"]: c for c in data["concepts"] if c["scheme"] == "sectors"}
+    assert sectors["sector-real-estate"]["quotes"] == ["kinh doanh bất động sản"]

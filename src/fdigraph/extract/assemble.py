@@ -104,6 +104,7 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             old.period,
             old.counterpart,
             old.comparison,
+            old.sector,
         ) == (
             new.area,
             new.value,
@@ -111,6 +112,7 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             new.period,
             new.counterpart,
             new.comparison,
+            new.sector,
         ) and (old.status == new.status or None in (old.status, new.status))
         if old.quotes[0] == new.quotes[0] and old.at != new.at:
             continue  # the same value twice in one sentence: two facts
@@ -275,6 +277,7 @@ def _identity(o: DraftObservation) -> tuple[object, ...]:
         o.base,
         o.base_area,
         o.share_of,
+        o.sector,
         o.source,
     )
 

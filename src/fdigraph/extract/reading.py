@@ -29,6 +29,7 @@ from fdigraph.extract.quantities import Quantity, find_quantities
 from fdigraph.extract.ranked import Where, rank_facts
 from fdigraph.extract.rankings import find_ranks, indicator_of
 from fdigraph.extract.respective import respective_figures
+from fdigraph.extract.sectors import sector_in
 from fdigraph.extract.tables import Heading, Row, heading_of, row_of
 from fdigraph.extract.text import Span, sentences
 from fdigraph.figures import Period, parse_iso_period
@@ -569,6 +570,7 @@ def _observation(
     if comparison.code in {"change", "growth", "multiplier"}:
         base = base_of(folded[s.start : s.end], q.start - s.start, period)
     counterpart = _counterpart(folded, here, i, measure, comparison.code, last)
+    sector = _sector(folded, here, q, lo, measure, comparison.code, last)
     share_of = None
     if comparison.code == "share":
         share_of = _share_of(folded, here, q, area)
@@ -605,8 +607,36 @@ def _observation(
         base_area=base.area,
         share_of=share_of,
         value_max=q.value_max,
+        sector=sector,
         at=q.start,
     )
+
+
+def _sector(
+    folded: str,
+    here: _Sentence,
+    q: Quantity,
+    lo: int,
+    measure: str,
+    code: str,
+    last: DraftObservation | None,
+) -> str | None:
+    """The sector a figure is of: named in its clause just before it ("kinh doanh bất động
+    sản thu hút 1,18 tỷ USD"), or that of the figure a share follows ("..., chiếm 17,1%")."""
+    if q.unit not in {"USD", "VND", "PERCENT"} or not _INVESTMENT.match(measure):
+        return None
+    start = max(lo, q.start - 90, folded.rfind(";", here.span.start, q.start) + 1)
+    found = sector_in(folded, start, q.start)
+    if found is not None:
+        return found[0]
+    if (
+        code == "share"
+        and last is not None
+        and last.quotes[0].start == here.span.start
+        and ";" not in folded[last.at : q.start]
+    ):
+        return last.sector
+    return None
 
 
 def _bracketed(folded: str, p: Place, q: Quantity, s: Span) -> bool:

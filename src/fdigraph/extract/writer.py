@@ -17,6 +17,8 @@ import yaml
 from fdigraph.errors import FigureError
 from fdigraph.extract.draft import Draft, DraftObservation, DraftQuote, DraftRanking
 from fdigraph.extract.rankings import INDICATOR_CUES
+from fdigraph.extract.sectors import LABELS, first_named
+from fdigraph.extract.text import fold
 from fdigraph.figures import parse_figure
 
 INDICATOR_LABELS: dict[str, tuple[str, str]] = {
@@ -127,7 +129,8 @@ def to_yaml(draft: Draft, text: str, known: dict[str, dict[str, Any]] | None = N
             )
             for t in draft.teasers
         ],
-        "concepts": [{"id": i, "scheme": "indicators", "label": label} for i, label in concepts],
+        "concepts": [{"id": i, "scheme": "indicators", "label": label} for i, label in concepts]
+        + _sector_concepts(draft, text, known or {}),
         "observations": [
             _observation(o, text, regions) for o in draft.observations if _loadable(o)
         ],
@@ -163,6 +166,22 @@ def _unloadable(draft: Draft, text: str, regions: dict[str, tuple[int, int]]) ->
         *(f"# {line}" for line in dumped.rstrip("\n").split("\n")),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _sector_concepts(
+    draft: Draft, text: str, known: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The sector concepts the observations name: known labels kept, the page's words quoted."""
+    out = []
+    for key in sorted({o.sector for o in draft.observations if o.sector}):
+        vi, en = LABELS[key]
+        label = dict(known[key]["label"]) if key in known else {"vi": vi, "en": en}
+        node: dict[str, Any] = {"id": key, "scheme": "sectors", "label": label}
+        at = first_named(fold(text[: _body_end(draft, text)]), key)
+        if at is not None:
+            node["quotes"] = [text[at[0] : at[1]]]
+        out.append(node)
+    return out
 
 
 def _review_comments(body: str, notes: dict[str, str]) -> str:
@@ -228,6 +247,7 @@ def _observation(
             "base_area": o.base_area,
             "share_of": o.share_of,
             "counterpart": o.counterpart,
+            "sector": o.sector,
             "figure": o.figure,
             "value": o.value,
             "value_max": o.value_max,
