@@ -1067,3 +1067,12 @@ def test_a_sector_s_figures_are_its_part_of_the_total_and_written_with_its_conce
     data = yaml.safe_load(to_yaml(draft, text))
     sectors = {c["id"]: c for c in data["concepts"] if c["scheme"] == "sectors"}
     assert sectors["sector-real-estate"]["quotes"] == ["kinh doanh bất động sản"]
+
+
+def test_how_many_are_ranked_is_no_figure() -> None:
+    draft = _draft(
+        "Năm 2024, Đài Loan, Trung Quốc và Hàn Quốc là ba nhà đầu tư lớn nhất vào tỉnh Bình"
+        " Phước; riêng Đài Loan chiếm 40% tổng vốn FDI."
+    )
+    assert [o.figure for o in draft.observations] == ["40%"]
+    assert _one(draft, "40%").measure == "fdiRegisteredCapital"

@@ -95,6 +95,12 @@ _JOINED = re.compile(r"\s*(?:,|va|,\s*va)\s*")
 _COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5}
 
 
+def top_n_cue(folded: str, s: Span, at: int) -> bool:
+    """True when ``at`` is the count of a "là ba nhà đầu tư lớn nhất" phrase."""
+    cue = _TOP_N.search(folded, s.start, s.end)
+    return cue is not None and cue.start("n") == at
+
+
 def _top_n(
     folded: str, s: Span, where: Where, source: str | None, taken: set[int]
 ) -> list[DraftRanking]:

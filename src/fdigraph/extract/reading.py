@@ -26,7 +26,7 @@ from fdigraph.extract.measures import (
 from fdigraph.extract.periods import PeriodMention, current_year, find_periods
 from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
-from fdigraph.extract.ranked import Where, rank_facts
+from fdigraph.extract.ranked import Where, rank_facts, top_n_cue
 from fdigraph.extract.rankings import find_ranks, indicator_of
 from fdigraph.extract.respective import respective_figures
 from fdigraph.extract.sectors import sector_in
@@ -168,6 +168,8 @@ def read_part(
                 # "sau gần 4 năm": the span the page opened with, not a duration.
                 periods = sorted([*periods, back], key=lambda p: p.start)
                 quantities = [q for q in quantities if not back.start <= q.start < back.end]
+            # "ba nhà đầu tư lớn nhất", "top 5 địa phương": how many are ranked, no figure.
+            quantities = [q for q in quantities if not top_n_cue(folded, sentence, q.start)]
             heading = heading_of(folded, sentence) if _line_end(text, sentence.end) else None
             row: Row | None = None
             if heading is None and table is not None and _line_start(text, sentence.start):
