@@ -1076,3 +1076,13 @@ def test_how_many_are_ranked_is_no_figure() -> None:
     )
     assert [o.figure for o in draft.observations] == ["40%"]
     assert _one(draft, "40%").measure == "fdiRegisteredCapital"
+
+
+def test_an_estimated_span_is_still_carried_and_from_a_month_is_no_month() -> None:
+    draft = _draft(
+        "Ước 9 tháng năm 2024, tỉnh Nam Định thu hút 400 triệu USD vốn FDI. Trong đó, vốn cấp"
+        " mới đạt 250 triệu USD.",
+        "Kể từ tháng 7, tỉnh cấp mới 5 dự án FDI.",
+    )
+    assert _one(draft, "250 triệu USD").period == "2024-01/2024-09"
+    assert _one(draft, "5 dự án").period != "2024-07"

@@ -90,7 +90,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Kim ngạch xuất khẩu tháng 2 ước đạt ...": one month of the year in context.
     (
         "one-month",
-        re.compile(r"(?<!\d )\bthang (\d{1,2})\b(?![/-]|\s*(?:nam|den|toi|-|\u2013)\b|\s*\d)"),
+        re.compile(
+            r"(?<!\d )(?<!tu )\bthang (\d{1,2})\b(?![/-]|\s*(?:nam|den|toi|-|\u2013)\b|\s*\d)"
+        ),
     ),
     ("years", re.compile(rf"\b{_YEAR}\s*[-\u2013]\s*{_YEAR}\b")),
     ("year", re.compile(rf"\bnam {_YEAR}\b")),

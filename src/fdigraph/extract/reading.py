@@ -51,9 +51,8 @@ _BOTH_PARTS = re.compile(
     r"[^;.]{0,40}?\b(?:gom|bao gom|trong do)\s+[\d.]+ du an (?:fdi|nuoc ngoai)\b[^;]{0,80}?"
     r"\b[\d.]+ du an (?:ddi|trong nuoc)\b"
 )
-_PLANNED = re.compile(
-    r"\b(?:ke hoach|muc tieu|phan dau|chi tieu|uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$"
-)
+_PLANNED = re.compile(r"\b(?:ke hoach|muc tieu|phan dau|chi tieu)(?: \w+)?\s*(?:trong\s+)?$")
+_FORECAST_YEAR = re.compile(r"\b(?:uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$")
 _FORECAST = re.compile(r"\b(du kien|du bao|ky vong)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 # Words that name a plan without making a figure a target: the planning department, or
@@ -233,7 +232,7 @@ def read_part(
             real = [p for p in real if not _aside(folded, p)]
             # "kế hoạch năm 2024 của tỉnh là 800 triệu USD", "Ước cả năm, ...": a plan's or a
             # forecast's year; the next sentence is still on the span reported.
-            real = [p for p in real if not _PLANNED.search(folded, max(0, p.start - 20), p.start)]
+            real = [p for p in real if not _planned(folded, p)]
             if not part.teaser and real:
                 rank_carried = _to_date(folded, real[-1], carried)
                 carried, carried_here = real[-1], True
@@ -338,6 +337,15 @@ def _row_ranking(
             source=source,
         )
     ]
+
+
+def _planned(folded: str, p: PeriodMention) -> bool:
+    """A plan's period ("kế hoạch năm 2024"), or a forecast's year ("Ước cả năm"), not the
+    span the text reports on ("Ước 9 tháng" is)."""
+    before = folded[max(0, p.start - 20) : p.start]
+    if _PLANNED.search(before):
+        return True
+    return p.kind in {"this-year", "year"} and bool(_FORECAST_YEAR.search(before))
 
 
 def _aside(folded: str, p: PeriodMention) -> bool:
