@@ -1086,3 +1086,8 @@ def test_an_estimated_span_is_still_carried_and_from_a_month_is_no_month() -> No
     )
     assert _one(draft, "250 triệu USD").period == "2024-01/2024-09"
     assert _one(draft, "5 dự án").period != "2024-07"
+
+
+def test_a_bare_scale_after_foreign_capital_is_dollars() -> None:
+    draft = _draft("Năm 2024, tổng vốn FDI đăng ký vào tỉnh Nam Định đạt 1,5 tỷ.")
+    assert _one(draft, "1,5 tỷ").unit == "USD"

@@ -45,9 +45,9 @@ _BARE_SCALE = re.compile(
     re.IGNORECASE,
 )
 
-_CAPITAL_WORD = re.compile(
-    r"\b(?:von|tri gia|gia tri)(?: dang ky| dau tu| dieu chinh)?\s+(?:(?:la|dat|them|khoang|hon|gan|tren)\s+)*$"
-)
+# A capital word in the clause before a bare scale ("với tổng vốn 1.126 tỷ", "vốn FDI đăng
+# ký vào tỉnh đạt 1,5 tỷ"): money.
+_CAPITAL_WORD = re.compile(r"\b(?:von|tri gia|gia tri)\b[^,;.\d]{0,50}$")
 
 QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("hon", "more-than"),
@@ -102,8 +102,11 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             continue
         if money:
             nearest = min(money, key=lambda q: abs(q.start - match.start())).unit
-        elif _CAPITAL_WORD.search(folded, max(start, match.start() - 25), match.start()):
-            nearest = "VND"  # "với tổng vốn 1.126 tỷ": dollars are always named, đồng not
+        elif _CAPITAL_WORD.search(folded, max(start, match.start() - 60), match.start()):
+            # "với tổng vốn 1.126 tỷ": đồng, but foreign capital is counted in dollars
+            # ("vốn FDI đạt 1,5 tỷ").
+            clause = re.split(r"[;.]\s", folded[max(start, match.start() - 80) : match.start()])[-1]
+            nearest = "USD" if re.search(r"\b(fdi|nuoc ngoai)\b", clause) else "VND"
         else:
             continue
         quantity = _read(text, folded, match, _bare_unit(folded, match, nearest))
