@@ -1091,3 +1091,14 @@ def test_an_estimated_span_is_still_carried_and_from_a_month_is_no_month() -> No
 def test_a_bare_scale_after_foreign_capital_is_dollars() -> None:
     draft = _draft("Năm 2024, tổng vốn FDI đăng ký vào tỉnh Nam Định đạt 1,5 tỷ.")
     assert _one(draft, "1,5 tỷ").unit == "USD"
+
+
+def test_a_pipe_table_row_is_read_not_taken_for_glued_headlines() -> None:
+    draft = _draft(
+        "Từ đầu năm tới tháng 10/2024, tỉnh Cà Mau cấp mới 4 dự án FDI với tổng vốn 50 triệu USD.",
+        "Kết quả thu hút đầu tư 10 tháng năm 2024\nChỉ tiêu | Số dự án | Vốn đăng ký\n"
+        "Dự án FDI điều chỉnh vốn | 3 lượt | 12,5 triệu USD",
+    )
+    assert draft.teasers == ()
+    adjusted = _one(draft, "12,5 triệu USD")
+    assert (adjusted.period, adjusted.source) == ("2024-01/2024-10", None)
