@@ -1102,3 +1102,12 @@ def test_a_pipe_table_row_is_read_not_taken_for_glued_headlines() -> None:
     assert draft.teasers == ()
     adjusted = _one(draft, "12,5 triệu USD")
     assert (adjusted.period, adjusted.source) == ("2024-01/2024-10", None)
+
+
+def test_a_figure_in_a_condition_is_no_fact_but_one_compared_is() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Cà Mau đặt mục tiêu thu hút 500 triệu USD vốn FDI. Mục tiêu trong tầm"
+        " tay nếu 3 dự án điện gió được cấp chủ trương trong tháng 12. Nếu so với cùng kỳ, vốn"
+        " FDI 10 tháng năm 2024 tăng 20%."
+    )
+    assert [o.figure for o in draft.observations] == ["500 triệu USD", "20%"]

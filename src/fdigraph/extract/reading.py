@@ -53,6 +53,7 @@ _BOTH_PARTS = re.compile(
 )
 _PLANNED = re.compile(r"\b(?:ke hoach|muc tieu|phan dau|chi tieu)(?: \w+)?\s*(?:trong\s+)?$")
 _FORECAST_YEAR = re.compile(r"\b(?:uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$")
+_CONDITION = re.compile(r"\b(?:neu|gia su|trong truong hop)\b(?! so| tinh| xet| ke)[^,;.:]*$")
 _FORECAST = re.compile(r"\b(du kien|du bao|ky vong)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 # Words that name a plan without making a figure a target: the planning department, or
@@ -169,6 +170,10 @@ def read_part(
                 quantities = [q for q in quantities if not back.start <= q.start < back.end]
             # "ba nhà đầu tư lớn nhất", "top 5 địa phương": how many are ranked, no figure.
             quantities = [q for q in quantities if not top_n_cue(folded, sentence, q.start)]
+            # "nếu hai dự án ... được cấp chủ trương": a condition, no fact.
+            quantities = [
+                q for q in quantities if not _CONDITION.search(folded, sentence.start, q.start)
+            ]
             heading = heading_of(folded, sentence) if _line_end(text, sentence.end) else None
             row: Row | None = None
             if heading is None and table is not None and _line_start(text, sentence.start):
