@@ -1111,3 +1111,23 @@ def test_a_figure_in_a_condition_is_no_fact_but_one_compared_is() -> None:
         " FDI 10 tháng năm 2024 tăng 20%."
     )
     assert [o.figure for o in draft.observations] == ["500 triệu USD", "20%"]
+
+
+def test_the_day_of_licences_dates_them_not_that_of_a_groundbreaking_or_a_report() -> None:
+    draft = _draft(
+        "Ngày 5/11/2024, UBND tỉnh Long An trao giấy chứng nhận đầu tư cho 4 dự án của nhà đầu"
+        " tư Nhật Bản với tổng vốn 120 triệu USD.",
+        "Ngày 8/11/2024, tỉnh Long An khởi công nhà máy có vốn đầu tư 60 triệu USD của tập"
+        " đoàn Hàn Quốc.",
+        "Ngày 9/11/2024, Sở Kế hoạch và Đầu tư cho biết tỉnh Long An thu hút 900 triệu USD vốn"
+        " FDI.",
+    )
+    licensed = _one(draft, "4 dự án")
+    assert (licensed.period, licensed.measure, licensed.stock) == (
+        "2024-11-05",
+        "fdiNewProjectCount",
+        False,
+    )
+    assert _one(draft, "120 triệu USD").period == "2024-11-05"
+    assert _one(draft, "60 triệu USD").period is None
+    assert _one(draft, "900 triệu USD").period != "2024-11-09"

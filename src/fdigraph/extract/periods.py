@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from fdigraph.errors import FigureError
@@ -115,6 +115,8 @@ _BASE = re.compile(
 )
 # A date after these words is the "as of" of a stock; any other date is an event's.
 _AS_OF = re.compile(r"\b(tinh den|den|den het|luy ke den|luy ke den het|toi)\s*(ngay\s*)?$")
+# "Ngày 5/11/2024, UBND tỉnh trao giấy chứng nhận cho 3 dự án": the day of what is told.
+_EVENT_DAY = re.compile(r"(?:^|[.!?\n]\s*)ngay\s+$")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -153,9 +155,14 @@ def find_periods(
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
             before = folded[max(0, match.start() - 30) : match.start()]
-            if kind in {"day", "day-no-year"} and not _AS_OF.search(before):
+            event = kind == "day" and bool(
+                _EVENT_DAY.search(folded, max(0, match.start() - 8), match.start())
+            )
+            if kind in {"day", "day-no-year"} and not _AS_OF.search(before) and not event:
                 continue
             mention = _read(kind, match, year, published)
+            if mention is not None and event and not _AS_OF.search(before):
+                mention = replace(mention, kind="event-day")
             if mention is not None and _BASE.search(before):
                 mention = None
             if mention is not None:

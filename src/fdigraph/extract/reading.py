@@ -53,6 +53,11 @@ _BOTH_PARTS = re.compile(
 )
 _PLANNED = re.compile(r"\b(?:ke hoach|muc tieu|phan dau|chi tieu)(?: \w+)?\s*(?:trong\s+)?$")
 _FORECAST_YEAR = re.compile(r"\b(?:uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$")
+_REPORTED = re.compile(r"\b(?:cho biet|cong bo|thong tin|bao cao|cho hay|ra mat|hop bao)\b")
+_LICENSED = re.compile(
+    r"\b(?:trao (?:giay )?chung nhan|cap (?:giay )?chung nhan|cap phep|cap moi|chap thuan chu"
+    r" truong|quyet dinh chu truong|dieu chinh (?:tang )?von)\b"
+)
 _CONDITION = re.compile(r"\b(?:neu|gia su|trong truong hop)\b(?! so| tinh| xet| ke)[^,;.:]*$")
 _FORECAST = re.compile(r"\b(du kien|du bao|ky vong)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
@@ -152,7 +157,7 @@ def read_part(
                 p
                 for span in block
                 for p in find_periods(text, year, span.start, span.end, published)
-                if p.period is not None
+                if p.period is not None and p.kind != "event-day"
             ]
             carried = found[0] if found else None
         for sentence in (s for span in block for s in sentences(text, span.start, span.end)):
@@ -161,6 +166,13 @@ def read_part(
                 places + _references(folded, sentence, places, area), key=lambda p: p.start
             )
             periods = find_periods(text, year, sentence.start, sentence.end, published)
+            if _REPORTED.search(folded, sentence.start, sentence.end) or not _LICENSED.search(
+                folded, sentence.start, sentence.end
+            ):
+                # The day of licences ("Ngày 5/11, tỉnh trao giấy chứng nhận cho 3 dự án")
+                # dates them; that of a report ("Ngày 20/9, Sở cho biết") or of a ground-
+                # breaking (a project's capital) dates no figure.
+                periods = [p for p in periods if p.kind != "event-day"]
             quantities = find_quantities(text, sentence.start, sentence.end)
             since_seen += [p for p in periods if p.kind == "since" and p.period is not None]
             back = _back_to(folded, sentence, periods, since_seen)
@@ -237,7 +249,7 @@ def read_part(
             real = [p for p in real if not _aside(folded, p)]
             # "kế hoạch năm 2024 của tỉnh là 800 triệu USD", "Ước cả năm, ...": a plan's or a
             # forecast's year; the next sentence is still on the span reported.
-            real = [p for p in real if not _planned(folded, p)]
+            real = [p for p in real if not _planned(folded, p) and p.kind != "event-day"]
             if not part.teaser and real:
                 rank_carried = _to_date(folded, real[-1], carried)
                 carried, carried_here = real[-1], True
@@ -428,6 +440,9 @@ def _period(
     if chosen.published:
         inferred = "published"
     period = chosen.period
+    if chosen.kind == "event-day":
+        # "Ngày 5/11/2024, UBND tỉnh trao giấy chứng nhận cho 3 dự án": flows of that day.
+        return chosen.period.iso, inferred, stock
     if chosen.since and not stock:
         # "từ ngày 1/7/2025, tỉnh thu hút 6 dự án": from that day to the page's date.
         if published is None or published < period.begin:
@@ -483,7 +498,11 @@ def _observation(
         quotes += (DraftQuote(h.text, h.start, h.end, part.source),)
     comparison = comparison_of(q, head[-40:], folded[q.end : s.end])
     stock_cue = bool(STOCK_CUES.search(head) or STOCK_CUES.search(after[:40]))
-    dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
+    dated = any(
+        p.as_of and not p.published and p.kind != "event-day"
+        for p in here.periods
+        if p.end <= q.start
+    )
     own = any(p.period is not None for p in here.periods)
     now = any(p.kind == "now" and not p.start > q.start for p in here.periods)
     flow = bool(_FLOW_CUES.search(head) or _FLOW_AFTER.match(folded, q.end, s.end))
