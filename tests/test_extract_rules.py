@@ -1131,3 +1131,13 @@ def test_the_day_of_licences_dates_them_not_that_of_a_groundbreaking_or_a_report
     assert _one(draft, "120 triệu USD").period == "2024-11-05"
     assert _one(draft, "60 triệu USD").period is None
     assert _one(draft, "900 triệu USD").period != "2024-11-09"
+
+
+def test_a_comparison_follows_its_sentence_s_level_named_precisely_elsewhere() -> None:
+    draft = _draft(
+        "Quý I/2024, tổng vốn FDI đăng ký vào tỉnh Phú Thọ đạt 90 triệu USD, tăng 30% so với"
+        " cùng kỳ năm 2023.",
+        "Trong quý I/2024, tổng vốn cấp mới và tăng thêm của tỉnh Phú Thọ đạt 90 triệu USD.",
+    )
+    assert _one(draft, "90 triệu USD").measure == "fdiNewAndAdjustedCapital"
+    assert _one(draft, "30%").measure == "fdiNewAndAdjustedCapital"

@@ -56,6 +56,7 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
             _merge_observation(observations, _successor(obs, as_of))
         for rank in part.rankings:
             _merge_ranking(rankings, _successor(rank, as_of))
+    observations = _follow_levels(observations)
     title_end = layout.body.start + len(layout.title)
     observations = _fold_title(observations, title_end)
     rankings = _fold_title(rankings, title_end)
@@ -137,6 +138,30 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             )
             return
     found.append(new)
+
+
+def _follow_levels(facts: list[DraftObservation]) -> list[DraftObservation]:
+    """A comparison of registered FDI follows the level of its sentence when that level was
+    found elsewhere under its precise name ("tổng vốn FDI đạt 128,6 triệu USD, tăng 46,8%",
+    and "vốn cấp mới và tăng thêm đạt 128,6 triệu USD": the growth is of new and adjusted)."""
+    out = list(facts)
+    for i, fact in enumerate(facts):
+        if fact.comparison == "level" or fact.measure != "fdiRegisteredCapital":
+            continue
+        levels = [
+            f
+            for f in facts
+            if f.comparison == "level"
+            and f.area == fact.area
+            and f.period == fact.period
+            and f.counterpart == fact.counterpart
+            and f.sector == fact.sector
+            and fact.quotes[0] in f.quotes
+            and f.unit in {"USD", "VND"}
+        ]
+        if len(levels) == 1 and _component_of_total("fdiRegisteredCapital", levels[0].measure):
+            out[i] = replace(fact, measure=levels[0].measure)
+    return out
 
 
 def _component_of_total(a: str, b: str) -> bool:
