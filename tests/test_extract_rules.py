@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import yaml
 
 from fdigraph.extract import Draft, DraftObservation, extract
 
@@ -747,3 +748,396 @@ def test_an_aside_on_one_month_is_not_carried_to_the_next_sentence(aside: str) -
         "ddiNewCapital",
         "2024-01/2024-03",
     )
+
+
+TABLE = (
+    "Năm tỉnh dẫn đầu về vốn FDI đăng ký 9 tháng năm 2024 (triệu USD)\n"
+    "1. Thái Nguyên: 820,5\n"
+    "2. Bắc Giang: 610\n"
+    "3. Phú Thọ: 95,2"
+)
+
+
+def test_a_flattened_table_takes_unit_scale_measure_and_period_from_its_heading() -> None:
+    draft = _draft("Tình hình thu hút đầu tư của vùng có nhiều khởi sắc.", TABLE)
+    row = _one(draft, "610")
+    assert (row.area, row.value, row.unit, row.measure, row.period) == (
+        "VN-54",
+        Decimal(610_000_000),
+        "USD",
+        "fdiRegisteredCapital",
+        "2024-01/2024-09",
+    )
+    assert _one(draft, "95,2").value == Decimal(95_200_000)
+    ranks = {(r.area, r.rank, r.scope, r.period, r.indicator) for r in draft.rankings}
+    assert ranks == {
+        (area, n, "VN", "2024-01/2024-09", "indicator-fdi-attraction")
+        for area, n in (("VN-69", 1), ("VN-54", 2), ("VN-68", 3))
+    }
+
+
+def test_a_table_row_is_no_paragraph_lead_and_its_heading_no_rank() -> None:
+    draft = _draft(
+        "Tỉnh Hà Nam có nhiều lợi thế về hạ tầng giao thông.",
+        "Top 3 địa phương về số dự án mới 6 tháng năm 2024 (dự án)\n1. Bắc Ninh: 80\n"
+        "2. Hải Dương: 40\n3. Hưng Yên: 30\nTrong 6 tháng, tỉnh cấp mới 12 dự án FDI.",
+        title="Hà Nam thu hút đầu tư",
+    )
+    assert _one(draft, "40").measure == "fdiNewProjectCount"
+    assert _one(draft, "12 dự án").area == "VN-63"
+    assert not any(r.comparator == "at-most" for r in draft.rankings)
+
+
+def test_a_numbered_list_under_a_ranking_line_with_a_colon_ranks_its_rows() -> None:
+    draft = _draft(
+        "Ba nhà đầu tư lớn nhất vào tỉnh Long An 6 tháng năm 2024:\n"
+        "1. Trung Quốc: 120 triệu USD\n2. Hàn Quốc: 80 triệu USD\n3. Nhật Bản: 40 triệu USD"
+    )
+    assert _one(draft, "80 triệu USD").counterpart == "KR"
+    ranks = {(r.area, r.rank, r.scope) for r in draft.rankings}
+    assert ranks == {("CN", 1, "VN-41"), ("KR", 2, "VN-41"), ("JP", 3, "VN-41")}
+
+
+def test_a_figure_without_a_unit_of_its_own_is_written_as_a_comment() -> None:
+    from fdigraph.extract.writer import to_yaml
+
+    text = "\n\n".join(["Tin đầu tư", DATE_LINE, TABLE, "Minh Anh"]) + "\n"
+    body = to_yaml(extract(text, source_id="t"), text)
+    data = yaml.safe_load(body)
+    assert not any(o["figure"] == "610" for o in data.get("observations") or [])
+    assert "#   figure: '610'" in body or "#   figure: 610" in body
+    assert len(data["rankings"]) == 3
+
+
+def test_an_overtaken_and_a_merged_place_are_not_the_one_ranked() -> None:
+    draft = _draft(
+        "Với 7 tỷ USD trong 11 tháng năm 2025, TP. Hồ Chí Minh sau hợp nhất với Bình Dương và"
+        " Bà Rịa - Vũng Tàu đã vượt Hà Nội để dẫn đầu cả nước.",
+        title="Thu hút FDI",
+    )
+    assert {(r.area, r.rank) for r in draft.rankings} == {("VN-SG", 1)}
+
+
+def test_an_apposition_ranks_the_place_before_it_and_the_same_place_again() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, cả nước thu hút 30 tỷ USD vốn FDI.",
+        "Hà Nội, địa phương dẫn đầu năm 2023, năm nay lùi xuống vị trí thứ hai. Bắc Ninh và"
+        " Hải Phòng, hai địa phương giáp nhau, lần lượt đứng thứ ba và thứ tư.",
+        title="FDI cả nước",
+    )
+    ranks = {(r.area, r.rank, r.period) for r in draft.rankings}
+    assert ranks == {
+        ("VN-HN", 1, "2023"),
+        ("VN-HN", 2, "2024-01/2024-10"),
+        ("VN-56", 3, "2024-01/2024-10"),
+        ("VN-HP", 4, "2024-01/2024-10"),
+    }
+
+
+def test_a_rank_without_an_indicator_is_the_same_rank_read_with_one() -> None:
+    draft = _draft(
+        TABLE.replace("Năm tỉnh", "Top 3 tỉnh"),
+        "Bắc Giang đứng thứ hai trong 9 tháng năm 2024.",
+    )
+    second = [r for r in draft.rankings if r.rank == 2]
+    assert [(r.area, r.indicator) for r in second] == [("VN-54", "indicator-fdi-attraction")]
+    assert len(second[0].quotes) == 2
+
+
+def test_a_bare_scale_is_dong_when_domestic_or_too_large_for_dollars() -> None:
+    draft = _draft(
+        "Lũy kế đến nay, tỉnh Kon Tum có 40 dự án FDI với tổng vốn 1,2 tỷ USD, cùng 300 dự án"
+        " trong nước với tổng vốn 900 tỷ.",
+        "Năm 2024, tỉnh Kon Tum thu hút 2 tỷ USD vốn FDI, trong đó vốn cấp mới 1,5 tỷ; thu ngân"
+        " sách đạt hơn 15.000 tỷ.",
+    )
+    assert (_one(draft, "900 tỷ").unit, _one(draft, "900 tỷ").measure) == (
+        "VND",
+        "ddiRegisteredCapital",
+    )
+    assert _one(draft, "1,5 tỷ").unit == "USD"
+    assert _one(draft, "15.000 tỷ").value == Decimal(15_000 * 10**9)
+    assert _one(draft, "15.000 tỷ").unit == "VND"
+
+
+def test_what_will_be_done_is_an_estimate_unless_a_target() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, tỉnh Tây Ninh cấp mới 30 dự án FDI. Trong tháng 12, tỉnh sẽ trao"
+        " chứng nhận đầu tư cho thêm khoảng 15 dự án. Mục tiêu năm 2025, tỉnh sẽ thu hút 1 tỷ"
+        " USD vốn FDI. Sở đã chia sẻ kinh nghiệm với 40 doanh nghiệp."
+    )
+    assert _one(draft, "15 dự án").status == "estimate"
+    assert _one(draft, "1 tỷ USD").status == "target"
+    assert _one(draft, "40 doanh nghiệp").status is None
+
+
+def test_after_n_years_is_the_span_the_page_opened_with() -> None:
+    draft = _draft(
+        "Từ năm 2021 đến nay, tỉnh Nam Định thu hút 900 triệu USD vốn FDI.",
+        "Như vậy, sau hơn 3 năm, tỉnh đã cấp mới 30 dự án FDI. Quy mô bình quân khoảng 30"
+        " triệu USD/dự án.",
+    )
+    span = "2021-01-01/2024-11-11"
+    assert _one(draft, "30 dự án").period == span
+    assert _one(draft, "30 triệu USD").period == span
+    assert not any(o.unit == "YR" for o in draft.observations)
+
+
+def test_a_plan_achieved_to_date_runs_from_the_plan_s_start_to_the_page_s_date() -> None:
+    draft = _draft(
+        "Giai đoạn 2021-2025, tỉnh Nam Định đặt mục tiêu thu hút 2 tỷ USD vốn FDI; đến nay đã"
+        " đạt hơn 60% mục tiêu."
+    )
+    done = _one(draft, "60%")
+    assert (done.comparison, done.period) == ("plan-percent", "2021-01-01/2024-11-11")
+    assert _one(draft, "2 tỷ USD").period == "2021/2025"
+
+
+def test_what_only_remains_is_a_position_at_the_page_s_date() -> None:
+    draft = _draft(
+        "Tỉnh Nam Định có 5 KCN. Quỹ đất sạch sẵn sàng cho nhà đầu tư chỉ còn khoảng 120 ha."
+    )
+    left = _one(draft, "120 ha")
+    assert (left.period, left.stock) == ("2024-11-11", True)
+
+
+def test_a_forecast_range_takes_no_period_from_the_next_clause_nor_the_text_before() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, thành phố Đà Nẵng thu hút 90 triệu USD vốn FDI. Thành phố đang làm"
+        " việc với 2 tập đoàn có tổng vốn dự kiến 300-400 triệu USD và kỳ vọng cấp phép ít nhất"
+        " 1 dự án trong quý IV.",
+    )
+    pipeline = _one(draft, "300-400 triệu USD")
+    assert (pipeline.period, pipeline.status, pipeline.qualifier) == (None, "estimate", "between")
+    assert _one(draft, "1 dự án").period == "2024-10/2024-12"
+
+
+def test_figures_joined_bare_share_the_period_after_them() -> None:
+    draft = _draft("Tỉnh Hưng Yên thu hút 1,2 tỷ USD và 50 dự án trong 9 tháng năm 2024.")
+    assert _one(draft, "1,2 tỷ USD").period == "2024-01/2024-09"
+
+
+def test_no_rank_on_a_count_of_projects_nor_in_an_unnamed_region() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, Nhật Bản dẫn đầu về số dự án mới tại tỉnh Phú Thọ với 9 dự án; Hàn"
+        " Quốc dẫn đầu về vốn với 40 triệu USD.",
+        "Tỉnh Phú Thọ dẫn đầu vùng về thu hút FDI quý I. Tỉnh Phú Thọ đứng thứ 2 vùng Trung du"
+        " và miền núi phía Bắc về thu hút FDI 9 tháng năm 2024.",
+        title="Phú Thọ thu hút FDI",
+    )
+    ranks = {(r.area, r.rank, r.scope) for r in draft.rankings}
+    assert ranks == {("KR", 1, "VN-68"), ("VN-68", 2, "trung-du-mien-nui-phia-bac")}
+
+
+def test_a_region_named_after_a_lowercase_vung() -> None:
+    from fdigraph.extract.places import find_places
+
+    found = find_places("Tỉnh đứng thứ 2 vùng Trung du và miền núi phía Bắc.")
+    assert [p.code for p in found] == ["trung-du-mien-nui-phia-bac"]
+
+
+def test_a_plan_s_year_and_a_multiplier_s_base_year_are_not_carried() -> None:
+    draft = _draft(
+        "Tính đến ngày 20/10/2024, tỉnh Ninh Bình thu hút 300 triệu USD vốn FDI. Ước cả năm,"
+        " vốn FDI đạt 400 triệu USD, gấp 2,5 lần năm 2023; kế hoạch năm 2024 của tỉnh là 350"
+        " triệu USD.",
+        "Đối với đầu tư trong nước, tỉnh chấp thuận 60 dự án với tổng vốn 9.000 tỷ đồng.",
+    )
+    assert _one(draft, "2,5 lần").base == "2023"
+    domestic = _one(draft, "9.000 tỷ đồng")
+    assert (domestic.measure, domestic.period) == ("ddiNewCapital", "2024-01-01/2024-10-20")
+
+
+def test_places_that_are_the_n_largest_are_each_in_the_top_n_as_of_today() -> None:
+    draft = _draft(
+        "Lũy kế đến nay, tỉnh Bình Phước có 300 dự án FDI còn hiệu lực. Đài Loan, Trung Quốc"
+        " và Hàn Quốc là ba nhà đầu tư lớn nhất."
+    )
+    ranks = {(r.area, r.rank, r.comparator, r.scope, r.period) for r in draft.rankings}
+    assert ranks == {(c, 3, "at-most", "VN-58", "2024-11-11") for c in ("TW", "CN", "KR")}
+
+
+def test_a_percent_in_brackets_after_an_amount_is_its_share() -> None:
+    draft = _draft(
+        "6 tháng năm 2024, tỉnh Tây Ninh thu hút 400 triệu USD vốn FDI. Singapore dẫn đầu với"
+        " 150 triệu USD, chiếm 37,5%; tiếp theo là Trung Quốc với 100 triệu USD (25%)."
+    )
+    share = _one(draft, "25%")
+    assert (share.comparison, share.counterpart, share.measure) == (
+        "share",
+        "CN",
+        "fdiRegisteredCapital",
+    )
+
+
+def test_the_whole_a_share_is_of_is_not_the_subject_of_the_figures_after_it() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, các dự án mới của tỉnh Bắc Ninh chiếm 20% số dự án FDI cấp mới của"
+        " cả nước, nhưng bình quân chỉ khoảng 3 triệu USD/dự án."
+    )
+    assert _one(draft, "3 triệu USD").area == "VN-56"
+
+
+INVESTORS = (
+    "Lũy kế đến hết tháng 10/2024, các KCN tỉnh Hưng Yên có 420 dự án còn hiệu lực, gồm 300"
+    " dự án FDI với tổng vốn 5 tỷ USD và 120 dự án trong nước với tổng vốn 30.000 tỷ đồng."
+    " Nhật Bản là nhà đầu tư lớn nhất với 90 dự án, tổng vốn 2 tỷ USD, chiếm 40% tổng vốn FDI;"
+    " Hàn Quốc đứng thứ hai với 70 dự án và 1,2 tỷ USD."
+)
+
+
+def test_the_figures_of_one_investor_and_a_share_of_a_position() -> None:
+    draft = _draft(INVESTORS)
+    japan = _one(draft, "2 tỷ USD")
+    assert (japan.counterpart, japan.period, japan.stock) == ("JP", "2024-10-31", True)
+    share = _one(draft, "40%")
+    assert (share.counterpart, share.period) == ("JP", "2024-10-31")
+    assert _one(draft, "1,2 tỷ USD").counterpart == "KR"
+
+
+def test_a_count_of_both_sides_split_after_gom_is_not_an_fdi_count() -> None:
+    draft = _draft(INVESTORS)
+    assert not any(o.figure == "420 dự án" for o in draft.observations)
+    fdi = _one(draft, "300 dự án")
+    assert (fdi.measure, fdi.period) == ("fdiValidProjectCount", "2024-10-31")
+
+
+def test_a_period_opening_the_next_clause_is_the_next_figure_s() -> None:
+    draft = _draft(
+        "Tính đến hết tháng 10/2024, các KCN tỉnh Hà Nam có tỷ lệ lấp đầy đạt 60%.",
+        "Trong 10 tháng năm 2024, các KCN thu hút 40 dự án FDI mới.",
+        title="Hà Nam: Tỷ lệ lấp đầy KCN đạt 60%, 10 tháng thu hút 40 dự án FDI",
+    )
+    rate = _one(draft, "60%")
+    assert (rate.period, len(rate.quotes)) == ("2024-10-31", 2)
+
+
+def test_a_word_on_the_next_line_does_not_unmake_a_figure() -> None:
+    draft = _draft("Tỉnh Hà Nam thu hút 40 dự án FDI", "Thứ trưởng thăm khu công nghiệp.")
+    assert _one(draft, "40 dự án").measure == "fdiNewProjectCount"
+
+
+def test_a_look_back_window_is_no_duration() -> None:
+    draft = _draft(
+        "Lần đầu tiên sau 4 năm, vốn FDI vào tỉnh Hòa Bình vượt 500 triệu USD. Vốn thực hiện"
+        " đạt mức cao nhất trong 6 năm. Dự án có thời gian triển khai 3 năm."
+    )
+    assert [o.figure for o in draft.observations if o.unit == "YR"] == ["3 năm"]
+
+
+def test_a_share_after_a_dated_position_and_a_workforce_employed_now() -> None:
+    draft = _draft(
+        "Tính đến hết tháng 9/2024, tỉnh Hòa Bình có 60 dự án FDI còn hiệu lực với tổng vốn"
+        " 1 tỷ USD; trong đó Hàn Quốc chiếm 50% tổng vốn.",
+        "Các doanh nghiệp FDI đang sử dụng khoảng 20.000 lao động.",
+    )
+    share = _one(draft, "50%")
+    assert (share.period, share.counterpart) == ("2024-09-30", "KR")
+    jobs = _one(draft, "20.000 lao động")
+    assert (jobs.measure, jobs.period, jobs.stock) == ("jobCount", "2024-11-11", True)
+
+
+def test_a_bare_scale_after_capital_is_dong_and_a_month_without_its_year() -> None:
+    draft = _draft(
+        "2 tháng năm 2024, tỉnh Hòa Bình cấp mới 4 dự án DDI với tổng vốn 900 tỷ và điều chỉnh"
+        " tăng vốn cho 2 dự án thêm 120 tỷ.",
+        "Kim ngạch xuất khẩu tháng 2 ước đạt 300 triệu USD, giảm 5,2% so với tháng trước.",
+    )
+    assert (_one(draft, "900 tỷ").unit, _one(draft, "900 tỷ").measure) == ("VND", "ddiNewCapital")
+    assert _one(draft, "120 tỷ").value == Decimal(120 * 10**9)
+    exports = _one(draft, "300 triệu USD")
+    assert (exports.measure, exports.period) == ("exportValue", "2024-02")
+    assert _one(draft, "5,2%").base == "2024-01"
+
+
+def test_a_sector_s_figures_are_its_part_of_the_total_and_written_with_its_concept() -> None:
+    from fdigraph.extract.writer import to_yaml
+
+    paragraphs = [
+        "10 tháng năm 2024, tỉnh Bình Định thu hút 500 triệu USD vốn FDI.",
+        "Theo lĩnh vực, công nghiệp chế biến, chế tạo thu hút 300 triệu USD, chiếm 60% tổng"
+        " vốn; kinh doanh bất động sản thu hút 100 triệu USD, chiếm 20%.",
+    ]
+    text = "\n\n".join(["Tin đầu tư", DATE_LINE, *paragraphs, "Minh Anh"]) + "\n"
+    draft = extract(text, source_id="t")
+    assert _one(draft, "300 triệu USD").sector == "sector-processing-manufacturing"
+    assert _one(draft, "20%").sector == "sector-real-estate"
+    assert _one(draft, "500 triệu USD").sector is None
+    assert not any(o.review for o in draft.observations)
+    data = yaml.safe_load(to_yaml(draft, text))
+    sectors = {c["id"]: c for c in data["concepts"] if c["scheme"] == "sectors"}
+    assert sectors["sector-real-estate"]["quotes"] == ["kinh doanh bất động sản"]
+
+
+def test_how_many_are_ranked_is_no_figure() -> None:
+    draft = _draft(
+        "Năm 2024, Đài Loan, Trung Quốc và Hàn Quốc là ba nhà đầu tư lớn nhất vào tỉnh Bình"
+        " Phước; riêng Đài Loan chiếm 40% tổng vốn FDI."
+    )
+    assert [o.figure for o in draft.observations] == ["40%"]
+    assert _one(draft, "40%").measure == "fdiRegisteredCapital"
+
+
+def test_an_estimated_span_is_still_carried_and_from_a_month_is_no_month() -> None:
+    draft = _draft(
+        "Ước 9 tháng năm 2024, tỉnh Nam Định thu hút 400 triệu USD vốn FDI. Trong đó, vốn cấp"
+        " mới đạt 250 triệu USD.",
+        "Kể từ tháng 7, tỉnh cấp mới 5 dự án FDI.",
+    )
+    assert _one(draft, "250 triệu USD").period == "2024-01/2024-09"
+    assert _one(draft, "5 dự án").period != "2024-07"
+
+
+def test_a_bare_scale_after_foreign_capital_is_dollars() -> None:
+    draft = _draft("Năm 2024, tổng vốn FDI đăng ký vào tỉnh Nam Định đạt 1,5 tỷ.")
+    assert _one(draft, "1,5 tỷ").unit == "USD"
+
+
+def test_a_pipe_table_row_is_read_not_taken_for_glued_headlines() -> None:
+    draft = _draft(
+        "Từ đầu năm tới tháng 10/2024, tỉnh Cà Mau cấp mới 4 dự án FDI với tổng vốn 50 triệu USD.",
+        "Kết quả thu hút đầu tư 10 tháng năm 2024\nChỉ tiêu | Số dự án | Vốn đăng ký\n"
+        "Dự án FDI điều chỉnh vốn | 3 lượt | 12,5 triệu USD",
+    )
+    assert draft.teasers == ()
+    adjusted = _one(draft, "12,5 triệu USD")
+    assert (adjusted.period, adjusted.source) == ("2024-01/2024-10", None)
+
+
+def test_a_figure_in_a_condition_is_no_fact_but_one_compared_is() -> None:
+    draft = _draft(
+        "Năm 2024, tỉnh Cà Mau đặt mục tiêu thu hút 500 triệu USD vốn FDI. Mục tiêu trong tầm"
+        " tay nếu 3 dự án điện gió được cấp chủ trương trong tháng 12. Nếu so với cùng kỳ, vốn"
+        " FDI 10 tháng năm 2024 tăng 20%."
+    )
+    assert [o.figure for o in draft.observations] == ["500 triệu USD", "20%"]
+
+
+def test_the_day_of_licences_dates_them_not_that_of_a_groundbreaking_or_a_report() -> None:
+    draft = _draft(
+        "Ngày 5/11/2024, UBND tỉnh Long An trao giấy chứng nhận đầu tư cho 4 dự án của nhà đầu"
+        " tư Nhật Bản với tổng vốn 120 triệu USD.",
+        "Ngày 8/11/2024, tỉnh Long An khởi công nhà máy có vốn đầu tư 60 triệu USD của tập"
+        " đoàn Hàn Quốc.",
+        "Ngày 9/11/2024, Sở Kế hoạch và Đầu tư cho biết tỉnh Long An thu hút 900 triệu USD vốn"
+        " FDI.",
+    )
+    licensed = _one(draft, "4 dự án")
+    assert (licensed.period, licensed.measure, licensed.stock) == (
+        "2024-11-05",
+        "fdiNewProjectCount",
+        False,
+    )
+    assert _one(draft, "120 triệu USD").period == "2024-11-05"
+    assert _one(draft, "60 triệu USD").period is None
+    assert _one(draft, "900 triệu USD").period != "2024-11-09"
+
+
+def test_a_comparison_follows_its_sentence_s_level_named_precisely_elsewhere() -> None:
+    draft = _draft(
+        "Quý I/2024, tổng vốn FDI đăng ký vào tỉnh Phú Thọ đạt 90 triệu USD, tăng 30% so với"
+        " cùng kỳ năm 2023.",
+        "Trong quý I/2024, tổng vốn cấp mới và tăng thêm của tỉnh Phú Thọ đạt 90 triệu USD.",
+    )
+    assert _one(draft, "90 triệu USD").measure == "fdiNewAndAdjustedCapital"
+    assert _one(draft, "30%").measure == "fdiNewAndAdjustedCapital"

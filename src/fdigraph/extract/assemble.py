@@ -56,6 +56,7 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
             _merge_observation(observations, _successor(obs, as_of))
         for rank in part.rankings:
             _merge_ranking(rankings, _successor(rank, as_of))
+    observations = _follow_levels(observations)
     title_end = layout.body.start + len(layout.title)
     observations = _fold_title(observations, title_end)
     rankings = _fold_title(rankings, title_end)
@@ -104,6 +105,7 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             old.period,
             old.counterpart,
             old.comparison,
+            old.sector,
         ) == (
             new.area,
             new.value,
@@ -111,6 +113,7 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
             new.period,
             new.counterpart,
             new.comparison,
+            new.sector,
         ) and (old.status == new.status or None in (old.status, new.status))
         if old.quotes[0] == new.quotes[0] and old.at != new.at:
             continue  # the same value twice in one sentence: two facts
@@ -137,6 +140,30 @@ def _merge_observation(found: list[DraftObservation], new: DraftObservation) -> 
     found.append(new)
 
 
+def _follow_levels(facts: list[DraftObservation]) -> list[DraftObservation]:
+    """A comparison of registered FDI follows the level of its sentence when that level was
+    found elsewhere under its precise name ("tổng vốn FDI đạt 128,6 triệu USD, tăng 46,8%",
+    and "vốn cấp mới và tăng thêm đạt 128,6 triệu USD": the growth is of new and adjusted)."""
+    out = list(facts)
+    for i, fact in enumerate(facts):
+        if fact.comparison == "level" or fact.measure != "fdiRegisteredCapital":
+            continue
+        levels = [
+            f
+            for f in facts
+            if f.comparison == "level"
+            and f.area == fact.area
+            and f.period == fact.period
+            and f.counterpart == fact.counterpart
+            and f.sector == fact.sector
+            and fact.quotes[0] in f.quotes
+            and f.unit in {"USD", "VND"}
+        ]
+        if len(levels) == 1 and _component_of_total("fdiRegisteredCapital", levels[0].measure):
+            out[i] = replace(fact, measure=levels[0].measure)
+    return out
+
+
 def _component_of_total(a: str, b: str) -> bool:
     """One is registered FDI, the other a component of it: the same figure named twice
     ("vốn FDI đăng ký đạt 128,6 triệu USD" ... "vốn cấp mới và tăng thêm đạt 128,6 triệu
@@ -150,10 +177,14 @@ def _component_of_total(a: str, b: str) -> bool:
 
 def _merge_ranking(found: list[DraftRanking], new: DraftRanking) -> None:
     for i, old in enumerate(found):
-        if old.key == new.key and old.indicator == new.indicator:
+        unknown = "indicator-unknown" in {old.indicator, new.indicator}
+        if old.key == new.key and (old.indicator == new.indicator or unknown):
+            # A rank whose indicator was not read is the same rank read elsewhere with one.
             quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
+            known = new.indicator if old.indicator == "indicator-unknown" else old.indicator
             found[i] = replace(
                 old,
+                indicator=known,
                 quotes=quotes,
                 confidence=max(old.confidence, new.confidence),
                 out_of=old.out_of or new.out_of,
@@ -194,12 +225,18 @@ def _successor(fact: _Fact, as_of: date | None) -> _Fact:
 
 
 def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
-    """A headline figure without a period is the body's figure that has one: one fact."""
+    """A headline figure without a period (or dated only by the page) is the body's figure
+    that has one: one fact."""
     out = list(facts)
     for fact in facts:
-        if fact.period is not None or fact.quotes[0].start >= title_end:
+        undated = fact.period is None or getattr(fact, "period_inferred", None) == "published"
+        if not undated or fact.quotes[0].start >= title_end:
             continue
-        twins = [f for f in out if f is not fact and f.period and _bare(f) == _bare(fact)]
+        twins = [
+            f
+            for f in out
+            if f is not fact and f.period and f.period != fact.period and _bare(f) == _bare(fact)
+        ]
         if twins:
             out.remove(fact)
             twin = twins[0]
@@ -265,6 +302,7 @@ def _identity(o: DraftObservation) -> tuple[object, ...]:
         o.base,
         o.base_area,
         o.share_of,
+        o.sector,
         o.source,
     )
 

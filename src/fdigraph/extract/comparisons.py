@@ -28,7 +28,10 @@ _BASE = re.compile(
     r"|(?:ca )?nam (?:truoc|ngoai)|(?:ca )?nam (?P<y2>\d{4})|ca nuoc|binh quan(?: chung)? ca nuoc"
     r"|(?:thang|quy) [\w/ ]+?(?=[,.;)]|$))"
     r"|\b(?P<bare>cung ky)(?: nam (?:truoc|ngoai|(?P<y3>\d{4})))?"
+    r"|(?:\d\s*lan|\bgap (?:doi|ba|bon)) (?P<ratio>nam (?P<y4>\d{4}))"
 )
+# "Trung Quốc với 121 triệu USD (23,6%)": the percent in brackets after an amount is its share.
+_BRACKETED_SHARE = re.compile(r"(?:usd|dong|du an|ha)\s*\(\s*(?:khoang |gan |hon )?$")
 _WORD_RATIOS = {"doi": 2, "ba": 3, "bon": 4, "nam": 5}
 _WORD_RATIO = re.compile(r"\bgap (doi|ba|bon|nam)\b(?! \d)")
 
@@ -51,7 +54,7 @@ def comparison_of(q: Quantity, before: str, after: str) -> Comparison:
             return Comparison("plan-excess")
         if plan:
             return Comparison("plan-percent")
-        if _SHARE.search(before):
+        if _SHARE.search(before) or _BRACKETED_SHARE.search(before):
             return Comparison("share")
         if _EXCESS.search(before) and re.match(r"^\s*so voi (ke hoach|du toan|chi tieu)", after):
             return Comparison("plan-excess")
@@ -118,8 +121,8 @@ def base_of(sentence: str, at: int, period: str | None) -> Base:
     chosen = after[0] if after else before[-1] if before else None
     if chosen is None:
         return Base()
-    what = chosen["what"] or chosen["bare"] or ""
-    year = chosen["y1"] or chosen["y2"] or chosen["y3"]
+    what = chosen["what"] or chosen["bare"] or chosen["ratio"] or ""
+    year = chosen["y1"] or chosen["y2"] or chosen["y3"] or chosen["y4"]
     if "ca nuoc" in what:
         return Base(area="VN")
     if period is None:
@@ -132,4 +135,8 @@ def base_of(sentence: str, at: int, period: str | None) -> Base:
         return Base(period=year if full or p.begin == p.end else _with_year(period, int(year)))
     if "cung ky" in what or "nam truoc" in what or "nam ngoai" in what:
         return Base(period=shifted(period, -1))
+    if what.startswith("thang truoc") and re.fullmatch(r"\d{4}-\d{2}", period):
+        # "tháng 2 ... giảm 9,1% so với tháng trước": the month before.
+        y, m = int(period[:4]), int(period[5:])
+        return Base(period=f"{y - (m == 1)}-{12 if m == 1 else m - 1:02d}")
     return Base()

@@ -45,6 +45,7 @@ class DraftObservation:
     base_area: str | None = None  # the area compared with ("gấp 1,6 lần cả nước")
     share_of: str | None = None  # the area whose total a share is of, when not ``area``
     value_max: Decimal | None = None  # the upper bound of a range (qualifier ``between``)
+    sector: str | None = None  # the sector concept a figure is of ("chế biến, chế tạo")
     review: str | None = None  # why a reviewer must look at this fact (disagreeing quotes)
     at: int = -1  # where the figure is in the page (not written out)
 

@@ -213,6 +213,8 @@ def _inline_links(text: str, lines: list[Span]) -> list[TeaserBlock]:
             continue
         if re.search(r"[.;!?]\s", line.text) or line.text.count(",") > 2:
             continue  # a body paragraph that lacks its final stop, not glued headlines
+        if line.text.count("|") >= 2:
+            continue  # a table's row ("Dự án FDI cấp mới | 8 | 215,4 triệu USD")
         cuts = [line.start]
         for place in find_places(text, line.start, line.end):
             before = text[line.start : place.start].rstrip()

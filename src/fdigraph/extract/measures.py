@@ -95,7 +95,7 @@ _DOMESTIC = re.compile(r"\b(trong nuoc|ddi|nha dau tu viet nam|noi dia)\b")
 _FOREIGN = re.compile(r"\b(fdi|nuoc ngoai|ngoai nuoc|von ngoai)\b")
 STOCK_CUES = re.compile(
     r"\b(luy ke|con hieu luc|hien co|dang hoat dong|tu truoc den nay|tong so du an|hien dang co"
-    r"|da thanh lap|duoc thanh lap)\b"
+    r"|da thanh lap|duoc thanh lap|chi con|dang su dung|dang tao viec lam cho)\b"
 )
 _BOTH_SIDES = re.compile(
     r"\b(?:trong nuoc va (?:nuoc ngoai|fdi)|(?:nuoc ngoai|fdi) va trong nuoc"

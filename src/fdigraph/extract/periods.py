@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from fdigraph.errors import FigureError
@@ -87,6 +87,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("day-no-year", re.compile(r"\b(?:ngay )?(\d{1,2})[/-](\d{1,2})(?![/\d-])")),
     ("month", re.compile(rf"\bthang (\d{{1,2}})(?:/| nam ){_YEAR}\b")),
     ("one-month", re.compile(r"\b(?:trong|rieng|chi rieng|tinh rieng) thang (\d{1,2})\b(?!/)")),
+    # "Kim ngạch xuất khẩu tháng 2 ước đạt ...": one month of the year in context.
+    (
+        "one-month",
+        re.compile(
+            r"(?<!\d )(?<!tu )\bthang (\d{1,2})\b(?![/-]|\s*(?:nam|den|toi|-|\u2013)\b|\s*\d)"
+        ),
+    ),
     ("years", re.compile(rf"\b{_YEAR}\s*[-\u2013]\s*{_YEAR}\b")),
     ("year", re.compile(rf"\bnam {_YEAR}\b")),
     ("this-year", re.compile(r"\b(trong nam|nam nay|ca nam)\b(?! \d)")),
@@ -101,9 +108,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("none", re.compile(r"\b(nhieu nam (lien|qua)|nhung nam qua|thoi gian qua)\b")),
 )
 # A period after these words is the base of a comparison, not the period of a figure.
-_BASE = re.compile(r"\b(so voi|cung ky|vuot|tang \d+ bac so voi)\s*(cung ky\s*)?(nam\s*)?$")
+# "gấp 3,1 lần năm 2023": the year a multiplier is of.
+_BASE = re.compile(
+    r"(?:\b(?:so voi|cung ky|vuot|tang \d+ bac so voi)|\d\s*lan|\bgap (?:doi|ba|bon))"
+    r"\s*(cung ky\s*)?(nam\s*)?$"
+)
 # A date after these words is the "as of" of a stock; any other date is an event's.
 _AS_OF = re.compile(r"\b(tinh den|den|den het|luy ke den|luy ke den het|toi)\s*(ngay\s*)?$")
+# "Ngày 5/11/2024, UBND tỉnh trao giấy chứng nhận cho 3 dự án": the day of what is told.
+_EVENT_DAY = re.compile(r"(?:^|[.!?\n]\s*)ngay\s+$")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -142,9 +155,14 @@ def find_periods(
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
             before = folded[max(0, match.start() - 30) : match.start()]
-            if kind in {"day", "day-no-year"} and not _AS_OF.search(before):
+            event = kind == "day" and bool(
+                _EVENT_DAY.search(folded, max(0, match.start() - 8), match.start())
+            )
+            if kind in {"day", "day-no-year"} and not _AS_OF.search(before) and not event:
                 continue
             mention = _read(kind, match, year, published)
+            if mention is not None and event and not _AS_OF.search(before):
+                mention = replace(mention, kind="event-day")
             if mention is not None and _BASE.search(before):
                 mention = None
             if mention is not None:

@@ -57,7 +57,7 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
         key = " ".join(match[0].split())
         _, alias, code, kind = by_alias[key]
         original = text[match.start() : match.end()]
-        if alias[0].isupper() and not is_capitalised(original):
+        if alias[0].isupper() and not is_capitalised(original) and not _region_word(kind, original):
             continue
         if len(alias.split()) == 1 and kind != "region" and _inside_name(text, match):
             continue
@@ -66,6 +66,12 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
         )
         out.append(Place(code, kind, match.start(), match.end(), scope))
     return out
+
+
+def _region_word(kind: str, original: str) -> bool:
+    """ "vùng Trung du và miền núi phía Bắc": a region's name after a lowercase "vùng"."""
+    words = original.split()
+    return kind == "region" and len(words) > 1 and words[0] == "vùng" and is_capitalised(words[1])
 
 
 def _inside_name(text: str, match: re.Match[str]) -> bool:

@@ -45,6 +45,10 @@ _BARE_SCALE = re.compile(
     re.IGNORECASE,
 )
 
+# A capital word in the clause before a bare scale ("với tổng vốn 1.126 tỷ", "vốn FDI đăng
+# ký vào tỉnh đạt 1,5 tỷ"): money.
+_CAPITAL_WORD = re.compile(r"\b(?:von|tri gia|gia tri)\b[^,;.\d]{0,50}$")
+
 QUALIFIERS: tuple[tuple[str, str], ...] = (
     ("hon", "more-than"),
     ("tren", "more-than"),
@@ -93,21 +97,48 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         if quantity is not None:
             out.append(quantity)
     money = [q for q in out if q.unit in {"USD", "VND"}]
-    for match in _BARE_SCALE.finditer(text, start, stop) if money else ():
+    for match in _BARE_SCALE.finditer(text, start, stop):
         if any(q.start <= match.start() < q.end for q in out):
             continue
-        nearest = min(money, key=lambda q: abs(q.start - match.start()))
-        quantity = _read(text, folded, match, nearest.unit)
+        if money:
+            nearest = min(money, key=lambda q: abs(q.start - match.start())).unit
+        elif _CAPITAL_WORD.search(folded, max(start, match.start() - 60), match.start()):
+            # "với tổng vốn 1.126 tỷ": đồng, but foreign capital is counted in dollars
+            # ("vốn FDI đạt 1,5 tỷ").
+            clause = re.split(r"[;.]\s", folded[max(start, match.start() - 80) : match.start()])[-1]
+            nearest = "USD" if re.search(r"\b(fdi|nuoc ngoai)\b", clause) else "VND"
+        else:
+            continue
+        quantity = _read(text, folded, match, _bare_unit(folded, match, nearest))
         if quantity is not None:
             out.append(quantity)
+            money.append(quantity)  # "... 1.126 tỷ và ... thêm 215 tỷ": the same currency
     return sorted(out, key=lambda q: q.start)
+
+
+def _bare_unit(folded: str, match: re.Match[str], nearest: str) -> str:
+    """The currency of a scale with no unit word: đồng when only đồng can be that large
+    ("hơn 512.000 tỷ", "25 nghìn tỷ": no province counts its FDI in thousands of billions
+    of dollars) or when it is domestic investment ("dự án trong nước với tổng vốn 900
+    tỷ"), else that of the nearest amount."""
+    scale = fold(match["scale"])
+    try:
+        number = parse_number(match["num"])
+    except FigureError:
+        return nearest
+    if scale in {"nghin ty", "ngan ty"} or (scale in {"ty", "ti"} and number >= 1000):
+        return "VND"
+    clause = re.split(r"[;,.]\s", folded[max(0, match.start() - 80) : match.start()])[-1]
+    if re.search(r"\b(trong nuoc|ddi|noi dia)\b", clause):
+        return "VND"
+    return nearest
 
 
 def _read(
     text: str, folded: str, match: re.Match[str], bare_unit: str | None = None
 ) -> Quantity | None:
     before = folded[max(0, match.start() - 40) : match.start()]
-    after = folded[match.end() : match.end() + 30]
+    after = folded[match.end() : match.end() + 30].split("\n", 1)[0]  # not the next line's
     if _NOT_QUANTITY.search(before) or _NOT_AFTER.match(after):
         return None
     word_numeral = not match["num"][0].isdigit()
@@ -167,6 +198,10 @@ def _change(before: str, after: str, unit_word: str) -> str | None:
         # the period itself, and "năm 2024" after a number is a date.
         if re.match(r"^\s*(lien tiep|lien|qua|toi|nua|truoc|sau|gan day|\d)", after):
             return None
+        if re.search(
+            r"\b(?:nhat|lan dau tien|ky luc)\b(?:[^,.;]{0,30}\b(?:sau|trong|cua))?\s+$", before
+        ):
+            return None  # "cao nhất 5 năm", "lần đầu tiên sau 5 năm": a look-back, no figure
         return "duration"
     if unit_word == "lần":
         return (

@@ -32,6 +32,13 @@ _LIST = re.compile(
     r"\b(?:nhieu|lon) (?:von )?(?:fdi |dau tu |von fdi )?nhat(?: ca nuoc)?"
     r" (?:gom|bao gom|la|lan luot la|gom co)\b"
 )
+# "TP.HCM đã vượt Hà Nội để dẫn đầu": the place overtaken is not the one ranked.
+_OVERTAKEN = re.compile(r"\b(?:vuot|vuot qua|qua mat)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
+# "TP.HCM sau hợp nhất với Bình Dương và Bà Rịa - Vũng Tàu đã ...": the places merged into
+# the subject are not ranked.
+_MERGED_WITH = re.compile(r"\b(?:hop nhat|sap nhap) (?:voi|cung) [^,;.]*$")
+_ON_COUNT = re.compile(r"\s*(?:ca )?ve (?:tong )?so (?:luong )?(?:du an|luot)")
+_UNNAMED_FIELD = re.compile(r"\s*(?:trong |cua )?(?:vung|khu vuc)\b(?!\s+(?:fdi|von))")
 _NAMED_AFTER = re.compile(r"^\s*(?:la|thuoc ve|goi ten)\s+(?:(?:tinh|thanh pho|tp\.?)\s+)?$")
 
 
@@ -79,6 +86,63 @@ def _listed(
     return out
 
 
+_TOP_N = re.compile(
+    r"\b(?:la|deu la|la nhung|thuoc nhom) (?P<n>hai|ba|bon|nam|\d{1,2}) (?P<who>nha dau tu|doi tac"
+    r"|quoc gia(?:, vung lanh tho| va vung lanh tho)?|dia phuong|tinh(?:, thanh pho)?)"
+    r"(?: [a-z ]{0,30}?)? (?:lon|nhieu|cao) (?:von )?nhat\b"
+)
+_JOINED = re.compile(r"\s*(?:,|va|,\s*va)\s*")
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5}
+
+
+def top_n_cue(folded: str, s: Span, at: int) -> bool:
+    """True when ``at`` is the count of a "là ba nhà đầu tư lớn nhất" phrase."""
+    cue = _TOP_N.search(folded, s.start, s.end)
+    return cue is not None and cue.start("n") == at
+
+
+def _top_n(
+    folded: str, s: Span, where: Where, source: str | None, taken: set[int]
+) -> list[DraftRanking]:
+    """ "Hàn Quốc, Singapore và Nhật Bản là ba nhà đầu tư lớn nhất": each in the top three."""
+    cue = _TOP_N.search(folded, s.start, s.end)
+    if cue is None:
+        return []
+    n = int(cue["n"]) if cue["n"].isdigit() else _COUNT_WORDS[cue["n"]]
+    before = [p for p in where.places if p.end <= cue.start() and p.code != "VN"]
+    if not before or not re.fullmatch(r"\s*", folded[before[-1].end : cue.start()]):
+        return []
+    run = [before[-1]]
+    for p in reversed(before[:-1]):
+        if p.kind != run[0].kind or not _JOINED.fullmatch(folded[p.end : run[0].start]):
+            break
+        run.insert(0, p)
+    if len(run) > n or run[0].kind not in {"province", "country"}:
+        return []
+    foreign = run[0].kind == "country"
+    indicator = "indicator-investor-capital" if foreign else "indicator-fdi-attraction"
+    scope = (where.area or "VN") if foreign else "VN"
+    period = _period(cue.start(), cue.end(), where, indicator)
+    out = []
+    for place in run:
+        taken.add(place.start)
+        out.append(
+            DraftRanking(
+                id="",
+                area=place.code,
+                indicator=indicator,
+                scope=scope,
+                rank=n,
+                quotes=(DraftQuote(s.text, s.start, s.end, source),),
+                confidence=0.7,
+                period=period,
+                comparator="at-most",
+                source=source,
+            )
+        )
+    return out
+
+
 def who_place_kind(place: Place | None) -> str:
     return place.kind if place is not None else "province"
 
@@ -116,6 +180,11 @@ def rank_facts(
             _continued(folded, quoted, s.start, stop_first, where.places, taken_here, foreign)
         )
     out.extend(_listed(folded, s, where, source, taken_here))
+    top = _top_n(folded, s, where, source, taken_here)
+    if top:
+        out.extend(top)
+        cue = _TOP_N.search(folded, s.start, s.end)
+        ranks = [r for r in ranks if cue is None or not cue.start() <= r.start < cue.end()]
     respective = respective_ranks(folded, s, where.places)
     for place, rank, span in respective:
         foreign = place.kind == "country"
@@ -140,6 +209,7 @@ def rank_facts(
     scope_prev: str | None = None
     indicator_prev: str | None = None
     scopes: list[Place] = []
+    subject: Place | None = None  # the place the sentence's last rank was of
     taken = taken_here
     places = where.places
     for i, r in enumerate(ranks):
@@ -168,11 +238,21 @@ def rank_facts(
             and p.code != "VN"
             and p.kind != "region"
             and p.start not in taken
+            and not _OVERTAKEN.search(folded, max(s.start, p.start - 12), p.start)
+            and not _MERGED_WITH.search(folded, max(s.start, p.start - 40), p.start)
         ]
         who_place = named or (ranked[-1] if ranked else None)
+        if who_place is None and subject is not None and r.comparator == "equal":
+            # "Hà Nội, địa phương dẫn đầu năm 2024, năm nay lùi xuống vị trí thứ hai": the
+            # same subject, ranked again.
+            who_place = subject
         since = who_place.end if who_place is not None and who_place is not named else s.start
         if named is None and _SECTOR.search(folded, since, r.start):
             continue  # "ngành bất động sản đứng thứ hai": a sector's rank, not a place's
+        if _ON_COUNT.match(folded, r.end, stop):
+            continue  # "dẫn đầu về số dự án mới": on a count no indicator measures
+        if not scope_places and _UNNAMED_FIELD.match(folded, r.end, stop):
+            continue  # "dẫn đầu vùng về thu hút FDI": the region is not named, nor the scope
         foreign = who_place is not None and who_place.kind == "country"
         # An investor country ranks among the investors of the place the text is about.
         scope = (
@@ -186,6 +266,7 @@ def rank_facts(
             continue
         if who_place is not None:
             taken.add(who_place.start)
+            subject = who_place if r.comparator == "equal" else None
         indicator = indicator_of(folded, (s.start, r.start), (r.end, stop))
         if foreign:
             indicator = "indicator-investor-capital"

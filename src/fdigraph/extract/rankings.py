@@ -43,6 +43,8 @@ _RANKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("first", re.compile(r"\bvi tri (?:so 1|so mot|dau tien)\b")),
+    # "Hà Nội, địa phương dẫn đầu năm 2024, ...": an apposition ranks the place before it.
+    ("first", re.compile(r"(?<=, )(?:la )?(?:dia phuong|tinh|thanh pho) dan dau\b")),
     ("at-most", re.compile(r"\b(?:top|trong nhom|nhom) (\d{1,3})\b")),
 )
 _OUT_OF = re.compile(r"^\s*(?:trong (?:so|tong so)|tren) (\d{1,3})\b")

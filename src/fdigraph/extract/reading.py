@@ -26,18 +26,40 @@ from fdigraph.extract.measures import (
 from fdigraph.extract.periods import PeriodMention, current_year, find_periods
 from fdigraph.extract.places import MERGER_DATE, Place, area_key, find_places
 from fdigraph.extract.quantities import Quantity, find_quantities
-from fdigraph.extract.ranked import Where, rank_facts
-from fdigraph.extract.rankings import find_ranks
+from fdigraph.extract.ranked import Where, rank_facts, top_n_cue
+from fdigraph.extract.rankings import find_ranks, indicator_of
 from fdigraph.extract.respective import respective_figures
+from fdigraph.extract.sectors import sector_in
+from fdigraph.extract.tables import Heading, Row, heading_of, row_of
 from fdigraph.extract.text import Span, sentences
-from fdigraph.figures import Period
+from fdigraph.figures import Period, parse_iso_period
 
+# "tỉnh", "địa phương": the place the paragraph is about; not after a number ("hai địa
+# phương cũng vừa hợp nhất": others).
 _REFERENCE = re.compile(
-    r"(?<!cac )(?<!nhung )(?<!nhieu )\b(toan tinh|trong tinh|tinh|dia phuong|thanh pho)\b"
+    r"(?<!cac )(?<!nhung )(?<!nhieu )(?<!mot )(?<!hai )(?<!ba )(?<!bon )"
+    r"\b(toan tinh|trong tinh|tinh|dia phuong|thanh pho)\b"
 )
 # National figures named by who publishes them, not by "cả nước".
 _NATIONAL = re.compile(r"\b(cuc dau tu nuoc ngoai|tong cuc thong ke|bo ke hoach va dau tu)\b")
 _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b")
+# "sẽ" (will: "thành phố sẽ trao chứng nhận cho khoảng 20 dự án") makes a forecast, unless
+# a target is named ("mục tiêu đến năm 2030 tỉnh sẽ thu hút"); not "chia sẻ" (share).
+_WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
+_WHOLE_OF_SHARE = re.compile(r"\bchiem (?:khoang |gan |hon |tren )?[\d,]+\s*%[^,;%]*\bcua\s+$")
+_BOTH_PARTS = re.compile(
+    r"[^;.]{0,40}?\b(?:gom|bao gom|trong do)\s+[\d.]+ du an (?:fdi|nuoc ngoai)\b[^;]{0,80}?"
+    r"\b[\d.]+ du an (?:ddi|trong nuoc)\b"
+)
+_PLANNED = re.compile(r"\b(?:ke hoach|muc tieu|phan dau|chi tieu)(?: \w+)?\s*(?:trong\s+)?$")
+_FORECAST_YEAR = re.compile(r"\b(?:uoc|du kien|du bao)(?: \w+)?\s*(?:trong\s+)?$")
+_REPORTED = re.compile(r"\b(?:cho biet|cong bo|thong tin|bao cao|cho hay|ra mat|hop bao)\b")
+_LICENSED = re.compile(
+    r"\b(?:trao (?:giay )?chung nhan|cap (?:giay )?chung nhan|cap phep|cap moi|chap thuan chu"
+    r" truong|quyet dinh chu truong|dieu chinh (?:tang )?von)\b"
+)
+_CONDITION = re.compile(r"\b(?:neu|gia su|trong truong hop)\b(?! so| tinh| xet| ke)[^,;.:]*$")
+_FORECAST = re.compile(r"\b(du kien|du bao|ky vong)\b")
 _TARGET = re.compile(r"\b(muc tieu|ke hoach|phan dau|chi tieu|dat muc tieu)\b")
 # Words that name a plan without making a figure a target: the planning department, or
 # a percent of the plan ("đạt 19% kế hoạch").
@@ -59,7 +81,7 @@ _PARKS = {
 }
 _INVESTMENT = re.compile(r"fdi|ddi|investment")
 # Figures the model has no measure for: not proposed.
-_NO_MEASURE = {"population"}
+_NO_MEASURE = {"population", "projectCountBothSides"}
 _CAPITAL_OF_COUNT = {
     "fdiNewProjectCount": "fdiNewCapital",
     "fdiAdjustmentCount": "fdiAdjustedCapital",
@@ -110,6 +132,7 @@ class _Sentence:
     published: date | None = None  # the page's date: what an undated stock is as of
     respective: dict[int, Place] = field(default_factory=dict)  # "lần lượt": figure -> place
     levels: list[DraftObservation] = field(default_factory=list)  # read so far, levels only
+    heading: Span | None = None  # a table row's heading: its words name the row's measure
 
 
 def read_part(
@@ -118,6 +141,9 @@ def read_part(
     """Fill ``part`` with the observations and rankings of its sentences."""
     carried: PeriodMention | None = None
     stock_context = False
+    table: Heading | None = None
+    rank_carried: PeriodMention | None = None  # as ``carried``, "năm nay" to date
+    since_seen: list[PeriodMention] = []  # "từ năm 2021 đến nay" and the like, read so far
     for block in part.blocks:
         area = part.topic
         carried_here = False
@@ -131,7 +157,7 @@ def read_part(
                 p
                 for span in block
                 for p in find_periods(text, year, span.start, span.end, published)
-                if p.period is not None
+                if p.period is not None and p.kind != "event-day"
             ]
             carried = found[0] if found else None
         for sentence in (s for span in block for s in sentences(text, span.start, span.end)):
@@ -140,7 +166,35 @@ def read_part(
                 places + _references(folded, sentence, places, area), key=lambda p: p.start
             )
             periods = find_periods(text, year, sentence.start, sentence.end, published)
+            if _REPORTED.search(folded, sentence.start, sentence.end) or not _LICENSED.search(
+                folded, sentence.start, sentence.end
+            ):
+                # The day of licences ("Ngày 5/11, tỉnh trao giấy chứng nhận cho 3 dự án")
+                # dates them; that of a report ("Ngày 20/9, Sở cho biết") or of a ground-
+                # breaking (a project's capital) dates no figure.
+                periods = [p for p in periods if p.kind != "event-day"]
             quantities = find_quantities(text, sentence.start, sentence.end)
+            since_seen += [p for p in periods if p.kind == "since" and p.period is not None]
+            back = _back_to(folded, sentence, periods, since_seen)
+            if back is not None:
+                # "sau gần 4 năm": the span the page opened with, not a duration.
+                periods = sorted([*periods, back], key=lambda p: p.start)
+                quantities = [q for q in quantities if not back.start <= q.start < back.end]
+            # "ba nhà đầu tư lớn nhất", "top 5 địa phương": how many are ranked, no figure.
+            quantities = [q for q in quantities if not top_n_cue(folded, sentence, q.start)]
+            # "nếu hai dự án ... được cấp chủ trương": a condition, no fact.
+            quantities = [
+                q for q in quantities if not _CONDITION.search(folded, sentence.start, q.start)
+            ]
+            heading = heading_of(folded, sentence) if _line_end(text, sentence.end) else None
+            row: Row | None = None
+            if heading is None and table is not None and _line_start(text, sentence.start):
+                row = (
+                    row_of(text, folded, sentence, table) if _line_end(text, sentence.end) else None
+                )
+            table = heading or (table if row is not None else None)
+            if row is not None and row.quantity is not None and not quantities:
+                quantities = [row.quantity]
             merged = bool(_MERGED.search(folded, sentence.start, sentence.end))
             here = _Sentence(
                 sentence,
@@ -155,6 +209,8 @@ def read_part(
                 None if part.teaser else published,  # a teaser has no date of its own
                 respective_figures(folded, sentence, places, quantities),
             )
+            if row is not None and table is not None:
+                here.heading = table.span
             for i in range(len(quantities)):
                 obs = _observation(folded, here, i, part, last)
                 if obs.measure in _NO_MEASURE:
@@ -164,15 +220,21 @@ def read_part(
                     last = obs
                     here.levels.append(obs)
             ranks = find_ranks(folded, sentence.start, sentence.end)
+            # "năm nay" in a report on the year so far ranks the year to date.
+            rank_periods = [_to_date(folded, p, carried) for p in periods if p.kind != "now"]
             where = Where(
                 places,
-                [p for p in periods if p.kind != "now"],
-                carried,
+                rank_periods,
+                rank_carried,
                 area,
                 carried_here or part.teaser,
             )
             previous = part.rankings[-1] if part.rankings and in_block_ranks else None
             found_ranks = rank_facts(folded, sentence, ranks, where, part.source, previous)
+            if heading is not None:
+                found_ranks = []  # "Top 5 địa phương ... (tỷ USD)": its rows rank, not it
+            if row is not None and row.rank is not None and table is not None:
+                found_ranks = _row_ranking(text, folded, sentence, row, table, where, part.source)
             part.rankings.extend(found_ranks)
             in_block_ranks = in_block_ranks or bool(found_ranks)
             # A target year ("phấn đấu đến năm 2030") is never carried to the next sentence.
@@ -185,17 +247,122 @@ def read_part(
             ]
             # "Riêng trong tháng 3, ...": an aside; the next sentence is back on the span before.
             real = [p for p in real if not _aside(folded, p)]
+            # "kế hoạch năm 2024 của tỉnh là 800 triệu USD", "Ước cả năm, ...": a plan's or a
+            # forecast's year; the next sentence is still on the span reported.
+            real = [p for p in real if not _planned(folded, p) and p.kind != "event-day"]
             if not part.teaser and real:
+                rank_carried = _to_date(folded, real[-1], carried)
                 carried, carried_here = real[-1], True
                 stock_context = carried.as_of and bool(
                     STOCK_CUES.search(folded, sentence.start, sentence.end)
                 )
             elif not part.teaser and any(p.kind in {"none", "now"} for p in periods):
-                carried = None
+                carried = rank_carried = None
+                now = [p for p in periods if p.kind == "now" and p.period is not None]
+                if now and STOCK_CUES.search(folded, sentence.start, sentence.end):
+                    # "Lũy kế đến nay, ... . Hàn Quốc là nhà đầu tư lớn nhất": as of today.
+                    rank_carried = now[-1]
+            elif part.teaser or (not real and carried is None):
+                rank_carried = carried
             lead = [p for p in places if p.kind == "province" and p.start - sentence.start < 25]
-            if lead and not part.teaser:
+            if lead and not part.teaser and row is None:  # a table's row is no paragraph lead
                 area = lead[0].code
     return part
+
+
+_YEAR_WORDS = {"hai": 2, "ba": 3, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "muoi": 10}
+_BACK = re.compile(
+    r"\b(?:sau|trong|qua|trong vong)\s+(?:gan|hon|khoang|chua day)?\s*(?P<n>\d{1,2}|"
+    + "|".join(w for w in _YEAR_WORDS)
+    + r")\s+nam(?:\s+qua)?\b(?!\s+(?:nua|toi|sau|truoc|\d))"
+)
+
+
+def _back_to(
+    folded: str, s: Span, periods: list[PeriodMention], since: list[PeriodMention]
+) -> PeriodMention | None:
+    """ "sau gần 4 năm" after "từ năm 2021 đến nay": the span read before, that long."""
+    if not since or any(p.period is not None for p in periods):
+        return None
+    m = _BACK.search(folded, s.start, s.end)
+    last = since[-1].period
+    if m is None or last is None:
+        return None
+    n = int(m["n"]) if m["n"].isdigit() else _YEAR_WORDS[m["n"]]
+    years = (last.end - last.begin).days / 365.25
+    if abs(years - n) > 1:
+        return None
+    return PeriodMention(m.start(), m.end(), last, True, "since-back")
+
+
+def _to_date(folded: str, p: PeriodMention, carried: PeriodMention | None) -> PeriodMention:
+    """The year so far for "năm nay" after a part of this year ("11 tháng năm 2025")."""
+    if p.kind != "this-year" or folded[p.start : p.end] != "nam nay" or p.period is None:
+        return p
+    if carried is None or carried.period is None or carried.as_of:
+        return p
+    span = carried.period
+    if span.begin != p.period.begin or span.end >= p.period.end:
+        return p
+    return replace(p, period=span, inferred=True)
+
+
+def _line_start(text: str, at: int) -> bool:
+    return at == 0 or text[at - 1] == "\n" or not text[text.rfind("\n", 0, at) + 1 : at].strip()
+
+
+def _line_end(text: str, at: int) -> bool:
+    stop = text.find("\n", at)
+    return not text[at : len(text) if stop < 0 else stop].strip()
+
+
+def _row_ranking(
+    text: str, folded: str, s: Span, row: Row, table: Heading, where: Where, source: str | None
+) -> list[DraftRanking]:
+    """The rank a numbered row under a ranking heading gives the place it names."""
+    named = [
+        p
+        for p in where.places
+        if row.label.start <= p.start < row.label.end and p.kind in {"province", "country"}
+    ]
+    if not named or named[0].code == "VN":
+        return []
+    who = named[0]
+    h = table.span
+    heads = find_places(text, h.start, h.end)
+    if who.kind == "country":
+        indicator = "indicator-investor-capital"
+        inside = [p.code for p in heads if p.kind == "province"]
+        scope = inside[0] if inside else where.area or "VN"
+    else:
+        cue = indicator_of(folded, (h.start, h.end), (h.end, h.end))
+        indicator = cue or "indicator-fdi-attraction"
+        regions = [p.code for p in heads if p.kind == "region"]
+        scope = regions[0] if regions else "VN"
+    own = [p for p in where.periods if p.period is not None]
+    period = own[0] if own else where.carried
+    return [
+        DraftRanking(
+            id="",
+            area=who.code,
+            indicator=indicator,
+            scope=scope,
+            rank=row.rank or 0,
+            quotes=(DraftQuote(s.text, s.start, s.end, source),),
+            confidence=0.7,
+            period=period.period.iso if period is not None and period.period else None,
+            source=source,
+        )
+    ]
+
+
+def _planned(folded: str, p: PeriodMention) -> bool:
+    """A plan's period ("kế hoạch năm 2024"), or a forecast's year ("Ước cả năm"), not the
+    span the text reports on ("Ước 9 tháng" is)."""
+    before = folded[max(0, p.start - 20) : p.start]
+    if _PLANNED.search(before):
+        return True
+    return p.kind in {"this-year", "year"} and bool(_FORECAST_YEAR.search(before))
 
 
 def _aside(folded: str, p: PeriodMention) -> bool:
@@ -212,7 +379,9 @@ def _references(folded: str, s: Span, places: list[Place], area: str | None) -> 
     out = []
     if area is not None:
         for m in _REFERENCE.finditer(folded, s.start, s.end):
-            if not any(0 <= p.start - m.end() <= 2 for p in places):
+            # Not a name's title ("tỉnh Bắc Ninh") nor its apposition ("Hà Nội, địa phương
+            # dẫn đầu năm 2024"): the place named is meant.
+            if not any(0 <= p.start - m.end() <= 2 or 0 <= m.start() - p.end <= 2 for p in places):
                 out.append(Place(area, "reference", m.start(), m.end()))
     if not any(p.kind == "province" for p in places):
         for m in _NATIONAL.finditer(folded, s.start, s.end):
@@ -226,8 +395,13 @@ def _period(
     periods: list[PeriodMention],
     carried: PeriodMention | None,
     published: date | None = None,
+    next_start: int | None = None,
+    folded: str | None = None,
 ) -> tuple[str | None, str | None, bool]:
-    """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``."""
+    """(ISO period, how it was inferred, whether it is a stock's as-of day) for ``q``.
+
+    A period after the figure is its own only before the next figure ("vốn dự kiến 500-700
+    triệu USD và kỳ vọng cấp phép 1 dự án trong quý IV": the quarter is the project's)."""
     usable = [p for p in periods if p.period is not None or p.kind in {"none", "now"}]
     if stock:
         days = [p for p in usable if p.period is not None and p.as_of]
@@ -238,7 +412,18 @@ def _period(
             return None, None, False  # "hiện sử dụng 380.000 lao động": no span to give it
         usable = [p for p in usable if p.kind != "now"]
     before = [p for p in usable if p.end <= q.start]
-    after = [p for p in usable if p.start >= q.end]
+    after = [p for p in usable if p.start >= q.end and (next_start is None or p.end <= next_start)]
+    if next_start is not None and folded is not None:
+        # "tỷ lệ lấp đầy đạt 63,3%, 10 tháng thu hút 41 dự án": a period that opens the next
+        # clause is the next figure's.
+        after = [
+            p
+            for p in after
+            if not (
+                re.search(r"[,;]", folded[q.end : p.start])
+                and "," not in folded[p.end : next_start]
+            )
+        ]
     chosen = before[-1] if before else after[0] if after else None
     inferred: str | None = None
     if chosen is None:
@@ -255,6 +440,9 @@ def _period(
     if chosen.published:
         inferred = "published"
     period = chosen.period
+    if chosen.kind == "event-day":
+        # "Ngày 5/11/2024, UBND tỉnh trao giấy chứng nhận cho 3 dự án": flows of that day.
+        return chosen.period.iso, inferred, stock
     if chosen.since and not stock:
         # "từ ngày 1/7/2025, tỉnh thu hút 6 dự án": from that day to the page's date.
         if published is None or published < period.begin:
@@ -266,10 +454,28 @@ def _period(
     return period.iso, inferred, chosen.as_of and stock
 
 
+def _achieved_to_date(
+    folded: str, here: _Sentence, q: Quantity, period: str, inferred: str | None
+) -> tuple[str, str | None]:
+    """ "Giai đoạn 2021-2025, mục tiêu ...; đến nay đã đạt 82% mục tiêu": what was achieved
+    from the start of the plan's span to the page's date, not over the whole span."""
+    now = [
+        p
+        for p in here.periods
+        if p.kind == "now" and p.end <= q.start and folded[p.start : p.end] == "den nay"
+    ]
+    span = parse_iso_period(period)
+    if not now or here.published is None or not span.begin < here.published < span.end:
+        return period, inferred
+    return Period(span.begin, here.published).iso, "published"
+
+
 def _status(before: str) -> str | None:
     before = _NOT_STATUS.sub(" ", before)
     estimate = [m.end() for m in _ESTIMATE.finditer(before)]
     target = [m.end() for m in _TARGET.finditer(before)]
+    if not target:
+        estimate += [m.end() for m in _WILL.finditer(before)]
     if not estimate and not target:
         return None
     return "estimate" if max(estimate, default=-1) > max(target, default=-1) else "target"
@@ -283,9 +489,20 @@ def _observation(
     hi = qs[i + 1].start if i + 1 < len(qs) else s.end
     before, after = folded[lo : q.start], folded[q.end : hi]
     head = folded[s.start : q.start]
+    quotes: tuple[DraftQuote, ...] = (DraftQuote(s.text, s.start, s.end, part.source),)
+    if here.heading is not None:
+        # A table row: the words of its heading name what the row's figure is, and its unit.
+        words = folded[here.heading.start : here.heading.end]
+        before, head = f"{words} {before}", f"{words} {head}"
+        h = here.heading
+        quotes += (DraftQuote(h.text, h.start, h.end, part.source),)
     comparison = comparison_of(q, head[-40:], folded[q.end : s.end])
     stock_cue = bool(STOCK_CUES.search(head) or STOCK_CUES.search(after[:40]))
-    dated = any(p.as_of and not p.published for p in here.periods if p.end <= q.start)
+    dated = any(
+        p.as_of and not p.published and p.kind != "event-day"
+        for p in here.periods
+        if p.end <= q.start
+    )
     own = any(p.period is not None for p in here.periods)
     now = any(p.kind == "now" and not p.start > q.start for p in here.periods)
     flow = bool(_FLOW_CUES.search(head) or _FLOW_AFTER.match(folded, q.end, s.end))
@@ -314,6 +531,10 @@ def _observation(
         joined = re.search(r"\b(voi|von|them|tri gia|gia tri)\b|\|", before)
         if linked and joined and not has_component(before) and len(before) < 60 and not new_subject:
             measure, cued = linked, True
+    if q.unit == "NUM" and "fdi" not in q.noun and _BOTH_PARTS.match(folded, q.end, s.end):
+        # "498 dự án còn hiệu lực, gồm 312 dự án FDI ... và 186 dự án DDI": projects of both
+        # sides, a count the model has no measure for (its parts are read).
+        measure = "projectCountBothSides"
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
         named = _clause_measure(q, head, part.observations[-8:])
@@ -329,6 +550,15 @@ def _observation(
     # A place in brackets the figure is not in qualifies the words there ("(tính gộp An
     # Giang và Kiên Giang cũ), nhưng vốn cấp mới gấp 2,6 lần"): no subject of the figure.
     subjects = [p for p in subjects if not _bracketed(folded, p, q, s)]
+    # "chiếm 43% số dự án của cả nước, nhưng ... bình quân 2,4 triệu USD/dự án": the whole a
+    # share is of is not the subject of the figures after it.
+    subjects = [
+        p
+        for p in subjects
+        if not (
+            p.end <= q.start and _WHOLE_OF_SHARE.search(folded, max(s.start, p.start - 70), p.start)
+        )
+    ]
     before_places = [p for p in subjects if p.end <= q.start]
     after_places = [p for p in subjects if p.start >= q.end]
     chosen = before_places[-1] if before_places else after_places[0] if after_places else None
@@ -345,11 +575,36 @@ def _observation(
     carried = None if measure in _PARKS else here.carried
     if not here.carried_here and not _INVESTMENT.match(measure):
         carried = None  # only investment figures take a period from an earlier paragraph
-    period, inferred, _ = _period(q, is_stock, here.periods, carried, here.published)
+    # Figures joined bare ("1,2 tỷ USD và 50 dự án trong 9 tháng") share the period after.
+    if _FORECAST.search(head.rsplit(";", 1)[-1]):
+        # "đang làm việc với 3 nhà đầu tư có tổng vốn dự kiến 500-700 triệu USD": a forecast
+        # its sentence does not date is not of the period the text was on before.
+        carried = None
+    later = [
+        o.start
+        for o in qs[i + 1 :]
+        if not re.fullmatch(r"[\s,]*(?:va|voi|cung)?\s*", folded[q.end : o.start])
+    ]
+    period, inferred, _ = _period(
+        q, is_stock, here.periods, carried, here.published, later[0] if later else None, folded
+    )
+    # "... tổng vốn 1,93 tỷ USD, chiếm 40,9% tổng vốn FDI": a share of a position is as of
+    # its day.
+    if (
+        comparison.code == "share"
+        and last is not None
+        and last.stock
+        and last.quotes[0].start == s.start
+        and not any(last.at <= p.start < q.start for p in here.periods)
+    ):
+        period, inferred = last.period, last.period_inferred
+    if comparison.code.startswith("plan") and period is not None:
+        period, inferred = _achieved_to_date(folded, here, q, period, inferred)
     base = Base()
     if comparison.code in {"change", "growth", "multiplier"}:
         base = base_of(folded[s.start : s.end], q.start - s.start, period)
     counterpart = _counterpart(folded, here, i, measure, comparison.code, last)
+    sector = _sector(folded, here, q, lo, measure, comparison.code, last)
     share_of = None
     if comparison.code == "share":
         share_of = _share_of(folded, here, q, area)
@@ -373,7 +628,7 @@ def _observation(
         figure=q.figure,
         value=value,
         unit=unit,
-        quotes=(DraftQuote(s.text, s.start, s.end, part.source),),
+        quotes=quotes,
         confidence=round(max(confidence, 0.1), 2),
         qualifier=qualifier,
         status=status,
@@ -386,8 +641,36 @@ def _observation(
         base_area=base.area,
         share_of=share_of,
         value_max=q.value_max,
+        sector=sector,
         at=q.start,
     )
+
+
+def _sector(
+    folded: str,
+    here: _Sentence,
+    q: Quantity,
+    lo: int,
+    measure: str,
+    code: str,
+    last: DraftObservation | None,
+) -> str | None:
+    """The sector a figure is of: named in its clause just before it ("kinh doanh bất động
+    sản thu hút 1,18 tỷ USD"), or that of the figure a share follows ("..., chiếm 17,1%")."""
+    if q.unit not in {"USD", "VND", "PERCENT"} or not _INVESTMENT.match(measure):
+        return None
+    start = max(lo, q.start - 90, folded.rfind(";", here.span.start, q.start) + 1)
+    found = sector_in(folded, start, q.start)
+    if found is not None:
+        return found[0]
+    if (
+        code == "share"
+        and last is not None
+        and last.quotes[0].start == here.span.start
+        and ";" not in folded[last.at : q.start]
+    ):
+        return last.sector
+    return None
 
 
 def _bracketed(folded: str, p: Place, q: Quantity, s: Span) -> bool:
@@ -471,6 +754,16 @@ def _counterpart(
         return after[0].code
     if code != "level" and last is not None and last.quotes[0].start == here.span.start:
         return last.counterpart
+    if last is not None and i > 0 and last.at == qs[i - 1].start and last.counterpart:
+        # "Hàn Quốc ... với 98 dự án, tổng vốn 1,93 tỷ USD": the figures of one investor,
+        # unless a clause or another place comes between.
+        gap = folded[lo : q.start]
+        if (
+            ";" not in gap
+            and len(gap) < 60
+            and not any(lo <= p.start < q.start for p in here.places)
+        ):
+            return last.counterpart
     return None
 
 

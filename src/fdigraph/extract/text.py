@@ -63,10 +63,15 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     out: list[Span] = []
     cursor = start
     for match in _SENTENCE_END.finditer(text, start, stop):
+        if _LIST_NUMBER.fullmatch(text, cursor, match.start()) and "\n" not in match[0]:
+            continue  # "1. Hà Nội: 4,1": a numbered line's number, not a sentence
         _add(out, text, cursor, match.start())
         cursor = match.end()
     _add(out, text, cursor, stop)
     return out
+
+
+_LIST_NUMBER = re.compile(r"\s*\d{1,2}\.")
 
 
 def _add(out: list[Span], text: str, begin: int, end: int) -> None:

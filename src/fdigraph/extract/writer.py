@@ -14,8 +14,12 @@ from typing import Any
 
 import yaml
 
+from fdigraph.errors import FigureError
 from fdigraph.extract.draft import Draft, DraftObservation, DraftQuote, DraftRanking
 from fdigraph.extract.rankings import INDICATOR_CUES
+from fdigraph.extract.sectors import LABELS, first_named
+from fdigraph.extract.text import fold
+from fdigraph.figures import parse_figure
 
 INDICATOR_LABELS: dict[str, tuple[str, str]] = {
     "indicator-fdi-attraction": ("thu hút vốn FDI", "FDI attraction"),
@@ -125,15 +129,59 @@ def to_yaml(draft: Draft, text: str, known: dict[str, dict[str, Any]] | None = N
             )
             for t in draft.teasers
         ],
-        "concepts": [{"id": i, "scheme": "indicators", "label": label} for i, label in concepts],
-        "observations": [_observation(o, text, regions) for o in draft.observations],
+        "concepts": [{"id": i, "scheme": "indicators", "label": label} for i, label in concepts]
+        + _sector_concepts(draft, text, known or {}),
+        "observations": [
+            _observation(o, text, regions) for o in draft.observations if _loadable(o)
+        ],
         "rankings": [
             _ranking(replace(r, indicator=reused[r.indicator][0]), text, regions)
             for r in draft.rankings
         ],
     }
     body = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    return _review_comments(body, {o.id: o.review for o in draft.observations if o.review})
+    body = _review_comments(body, {o.id: o.review for o in draft.observations if o.review})
+    return body + _unloadable(draft, text, regions)
+
+
+def _loadable(o: DraftObservation) -> bool:
+    """True when the loader can read the figure as written (a unit, or a scale of money)."""
+    try:
+        parse_figure(o.figure, o.unit)
+    except FigureError:
+        return False
+    return True
+
+
+def _unloadable(draft: Draft, text: str, regions: dict[str, tuple[int, int]]) -> str:
+    """Facts whose figure has no unit of its own (a table row under "(tỷ USD)"): written
+    as comments, for a reviewer to restate the figure with its unit and add."""
+    facts = [_observation(o, text, regions) for o in draft.observations if not _loadable(o)]
+    if not facts:
+        return ""
+    dumped = yaml.dump(facts, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+    lines = [
+        "# REVIEW: figures without a unit of their own (the unit is the table heading's);",
+        "# the loader needs the unit in the figure: restate each, then add it to observations.",
+        *(f"# {line}" for line in dumped.rstrip("\n").split("\n")),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _sector_concepts(
+    draft: Draft, text: str, known: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The sector concepts the observations name: known labels kept, the page's words quoted."""
+    out = []
+    for key in sorted({o.sector for o in draft.observations if o.sector}):
+        vi, en = LABELS[key]
+        label = dict(known[key]["label"]) if key in known else {"vi": vi, "en": en}
+        node: dict[str, Any] = {"id": key, "scheme": "sectors", "label": label}
+        at = first_named(fold(text[: _body_end(draft, text)]), key)
+        if at is not None:
+            node["quotes"] = [text[at[0] : at[1]]]
+        out.append(node)
+    return out
 
 
 def _review_comments(body: str, notes: dict[str, str]) -> str:
@@ -199,6 +247,7 @@ def _observation(
             "base_area": o.base_area,
             "share_of": o.share_of,
             "counterpart": o.counterpart,
+            "sector": o.sector,
             "figure": o.figure,
             "value": o.value,
             "value_max": o.value_max,
