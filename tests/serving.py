@@ -22,6 +22,29 @@ def free_port() -> int:
         return port
 
 
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux: /proc), oldest first."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return sorted(int(p) for p in text.split())
+
+
+def command_line(pid: int) -> list[str]:
+    """Its arguments (nginx rewrites its own into one string: split on spaces too)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    except OSError:
+        return []
+    return raw.replace("\0", " ").split()
+
+
+def workers(served: Served) -> list[int]:
+    """gunicorn's worker processes under the server (not the nginx front)."""
+    return [p for p in children(served.process.pid) if "nginx" not in " ".join(command_line(p))]
+
+
 @dataclass
 class Served:
     url: str

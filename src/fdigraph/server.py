@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import sys
 from collections.abc import Mapping
 from typing import Any
@@ -92,6 +93,7 @@ class Server(BaseApplication):  # type: ignore[misc]
         from fdigraph.web import create_app
 
         app = create_app(self.overrides)
+        self.build = str(app.extensions["fdigraph"].info.build)
         keep = sandbox.wanted(app.config["SERVICE_ALLOWLIST"], app.extensions["fdigraph"].remote)
         # tried once here, so that a machine without namespaces says so once, at start
         sandbox.state = f"off: {keep}" if keep else sandbox.probe()
@@ -143,7 +145,31 @@ def options(
         "worker_exit": worker_exit,
         "proc_name": "fdigraph",
         "control_socket_disable": True,
+        # gunicorn's own start-up lines (booting, listening on a socket nobody opens) are
+        # not for the person who typed `fdigraph serve`: `when_ready` says what is.
+        "loglevel": "warning",
+        "when_ready": _announcer(f"http://{_url_host(host)}:{port}/"),
+        "on_exit": _stopped,
     }
+
+
+def _stopped(arbiter: Any) -> None:
+    """The last line of a server that stopped on its own terms (SIGTERM, SIGINT)."""
+    print("fdigraph stopped", file=sys.stderr, flush=True)
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _announcer(url: str) -> Any:
+    """A ``when_ready`` hook: the app is loaded and the socket listens; say where."""
+
+    def when_ready(arbiter: Any) -> None:
+        build = getattr(arbiter.app, "build", "?")
+        print(f"fdigraph serving {build} at {url}", file=sys.stderr, flush=True)
+
+    return when_ready
 
 
 def serve(
@@ -171,7 +197,15 @@ def serve(
         max_body,
         cors,
         header_timeout=header_timeout,
-    ).start()
+    )
+    # gunicorn's socket listens before nginx does: a request that comes while the app is
+    # still loading waits in its queue, where it used to find no socket (a 502)
+    early = _listening(proxy)
+    try:
+        proxy.start()
+    except BaseException:
+        early.close()
+        raise
     lost: list[bool] = []
 
     def nginx_ended() -> None:  # in the arbiter: stop gunicorn too, gracefully
@@ -183,11 +217,25 @@ def serve(
     proxy.watch(nginx_ended)
     try:
         settings = options(**kwargs)
-        settings["bind"] = proxy.bind
+        # gunicorn takes the descriptor over (and closes it when it stops listening)
+        settings["bind"] = f"fd://{early.detach()}"
         settings["accesslog"] = None  # nginx logs every request, cache hits included
         # the app marks what nginx may keep (fdigraph.web.create_app)
         Server({**overrides, "FRONT_CACHE": True}, settings).run()
     finally:
+        early.close()  # a no-op once gunicorn has the descriptor
         proxy.stop()
         if lost:
             raise ConfigError("the nginx front ended unexpectedly; its messages are above")
+
+
+def _listening(proxy: Front) -> socket.socket:
+    """The Unix socket gunicorn will serve on, bound and listening now."""
+    proxy.run_dir.mkdir(parents=True, exist_ok=True)
+    proxy.run_dir.chmod(0o755)  # nginx's worker (nobody, when run as root) connects to it
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(proxy.socket))
+    proxy.socket.chmod(0o777)
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock

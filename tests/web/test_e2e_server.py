@@ -221,6 +221,6 @@ def test_sigterm_is_graceful(server: Served) -> None:
     server.process.send_signal(signal.SIGTERM)
     assert server.process.wait(15) == 0
     log = server.log.read_text()
-    assert "Shutting down" in log
+    assert "fdigraph stopped" in log, log[-300:]
     for crash in ("SIGSEGV", "SIGABRT", "terminate called", "Traceback"):
         assert crash not in log

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from tests.serving import Served, serving, wait_healthy
+from tests.serving import Served, children, command_line, serving, wait_healthy
 from tests.web.conftest import EX, TRIG, make_app
 
 from fdigraph import front
@@ -221,18 +221,20 @@ def wait_empty(leader: int, seconds: float = 10) -> list[int]:
     return left
 
 
-def run_dir_of(log: Path) -> str:
-    for line in log.read_text().splitlines():
-        if "Listening at: unix:" in line:
-            return str(Path(line.split("unix:", 1)[1].split()[0]).parent)
-    raise AssertionError("no socket in the log:\n" + log.read_text())
+def run_dir_of(served: Served) -> str:
+    """The nginx front's run folder: the ``-p`` of the nginx the server started."""
+    for pid in children(served.process.pid):
+        argv = command_line(pid)
+        if "nginx" in " ".join(argv) and "-p" in argv:
+            return argv[argv.index("-p") + 1]
+    raise AssertionError("no nginx under the server:\n" + served.log.read_text())
 
 
 @pytest.mark.e2e
 @needs_nginx
 def test_sigterm_stops_both_and_cleans_up(store: Path, tmp_path: Path) -> None:
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
-        run_dir = run_dir_of(s.log)
+        run_dir = run_dir_of(s)
         master = int((Path(run_dir) / "nginx.pid").read_text())
         assert len(group(master)) >= 2  # the master and its worker
         s.process.send_signal(signal.SIGTERM)
@@ -246,7 +248,7 @@ def test_sigterm_stops_both_and_cleans_up(store: Path, tmp_path: Path) -> None:
 @needs_nginx
 def test_a_killed_server_takes_nginx_with_it(store: Path, tmp_path: Path) -> None:
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
-        run_dir = Path(run_dir_of(s.log))
+        run_dir = Path(run_dir_of(s))
         master = int((run_dir / "nginx.pid").read_text())
         s.process.send_signal(signal.SIGKILL)
         s.process.wait(5)
@@ -285,14 +287,14 @@ def test_without_the_front_gunicorn_serves_and_logs(store: Path, tmp_path: Path)
 @needs_nginx
 def test_if_nginx_dies_the_server_stops_and_says_why(store: Path, tmp_path: Path) -> None:
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
-        run_dir = run_dir_of(s.log)
+        run_dir = run_dir_of(s)
         master = int((Path(run_dir) / "nginx.pid").read_text())
         os.kill(master, signal.SIGKILL)  # its workers are left holding the port
         assert s.process.wait(20) == 1
         assert not wait_empty(master)
     log = s.log.read_text()
     assert "the nginx front ended unexpectedly; its messages are above" in log, log[-600:]
-    assert "Shutting down" in log and not Path(run_dir).exists()
+    assert "fdigraph stopped" in log and not Path(run_dir).exists()
 
 
 @pytest.mark.e2e

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from tests.serving import Served, free_port, serving
+from tests.serving import Served, free_port, serving, workers
 from tests.web.conftest import EX, NUMBERS, TRIG
 
 from fdigraph import front
@@ -163,11 +162,12 @@ def labels_seen(served: Served, times: int) -> set[str]:
 
 def replace_a_worker(served: Served) -> None:
     """kill -9 the newest worker and wait (bounded) for gunicorn to boot its replacement."""
-    booted = re.findall(r"Booting worker with pid: (\d+)", served.log.read_text())
-    os.kill(int(booted[-1]), signal.SIGKILL)
+    booted = workers(served)
+    os.kill(booted[-1], signal.SIGKILL)
     for _ in range(100):
         time.sleep(0.1)
-        if len(re.findall(r"Booting worker", served.log.read_text())) > len(booted):
+        now = workers(served)
+        if len(now) == len(booted) and booted[-1] not in now:
             break
     time.sleep(0.5)
     assert healthy(served)
