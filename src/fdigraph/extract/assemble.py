@@ -19,9 +19,9 @@ from fdigraph.extract.draft import (
     DraftTeaser,
 )
 from fdigraph.extract.gazetteer import KNOWN_REGIONS, REGIONS
-from fdigraph.extract.layout import Layout, TeaserBlock
+from fdigraph.extract.layout import Layout, TeaserBlock, speaks_of_own_province
 from fdigraph.extract.periods import current_year, latest_date
-from fdigraph.extract.places import MERGER_DATE, area_key
+from fdigraph.extract.places import MERGER_DATE, UNKNOWN_NOTE, UNKNOWN_PROVINCE, area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
 from fdigraph.facts import MEASURES
@@ -31,8 +31,17 @@ _Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
 _GUESSES = {"fdiCapitalAttracted", "investmentCapitalAttracted", "landArea", "growthRate", "count"}
 
 
-def assemble(text: str, source_id: str, layout: Layout) -> Draft:
-    """Read every part of the page and merge what it says into one draft."""
+def assemble(text: str, source_id: str, layout: Layout, area: str | None = None) -> Draft:
+    """Read every part of the page and merge what it says into one draft.
+
+    ``area``: the province the article is about (its publisher's), for the figures the
+    text gives "the province" without naming it; without it, an article that speaks of
+    "tỉnh" and names no province gives them to ``UNKNOWN_PROVINCE``, flagged for review.
+    """
+    if area is not None:
+        layout = replace(layout, topic=area)
+    elif layout.topic is None and speaks_of_own_province(text, layout.body):
+        layout = replace(layout, topic=UNKNOWN_PROVINCE)
     folded = fold(text)
     year = current_year(text[: layout.body.end]) or current_year(text)
     if year is None and layout.published is not None:
@@ -63,6 +72,7 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
     observations = _disagreements(observations, _lead_end(text, layout))
     observations = _one_value_each([o for o in observations if o.measure in MEASURES])
     rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
+    observations = [_flag_unknown(o) for o in observations]
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -78,6 +88,14 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
         observations=_with_ids(observations),
         rankings=_with_ids(rankings),
     )
+
+
+def _flag_unknown(fact: DraftObservation) -> DraftObservation:
+    """A figure on the unnamed province: flagged, for a reviewer to name it."""
+    if fact.area != UNKNOWN_PROVINCE:
+        return fact
+    review = f"{UNKNOWN_NOTE}; {fact.review}" if fact.review else UNKNOWN_NOTE
+    return replace(fact, review=review)
 
 
 def _cut(para: Span, holes: list[Span]) -> list[Span]:
@@ -202,9 +220,8 @@ def _with_ids(facts: list[_Fact]) -> tuple[_Fact, ...]:
             if isinstance(fact, DraftObservation)
             else f"rank-{fact.indicator.removeprefix('indicator-')}"
         )
-        base = "-".join(
-            filter(None, [slug(fact.area), slug(_kebab(kind)), slug(fact.period or "")])
-        )
+        where = "unknown-province" if fact.area == UNKNOWN_PROVINCE else slug(fact.area)
+        base = "-".join(filter(None, [where, slug(_kebab(kind)), slug(fact.period or "")]))
         seen[base] = seen.get(base, 0) + 1
         out.append(replace(fact, id=base if seen[base] == 1 else f"{base}-{seen[base]}"))
     return tuple(out)

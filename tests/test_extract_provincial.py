@@ -1,0 +1,112 @@
+"""A provincial paper's articles: the province unnamed, subheadings, base values, stocks.
+
+Every article here is written for these tests (own words), in the manner of provincial
+news: "toàn tỉnh", "tỉnh cấp mới", no name of the province.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from fdigraph.cli import main
+from fdigraph.extract import Draft, DraftObservation, extract
+from fdigraph.extract.places import UNKNOWN_PROVINCE
+
+DATE_LINE = "Thứ Tư, 17/04/2024 09:15 (GMT+7)"
+
+
+def _page(*paragraphs: str, title: str = "Thu hút đầu tư khởi sắc") -> str:
+    return "\n\n".join([title, DATE_LINE, *paragraphs, "Lan Hương"]) + "\n"
+
+
+def _draft(
+    *paragraphs: str, title: str = "Thu hút đầu tư khởi sắc", area: str | None = None
+) -> Draft:
+    return extract(_page(*paragraphs, title=title), source_id="t", area=area)
+
+
+def _one(draft: Draft, figure: str) -> DraftObservation:
+    found = [o for o in draft.observations if o.figure == figure]
+    assert len(found) == 1, [(o.figure, o.measure, o.area) for o in draft.observations]
+    return found[0]
+
+
+UNNAMED = (
+    "Ba tháng đầu năm 2024, toàn tỉnh thu hút 310 triệu USD vốn FDI.",
+    "Cũng trong quý I, cả nước thu hút 5,2 tỷ USD vốn FDI.",
+)
+
+
+def test_an_unnamed_province_takes_the_area_given() -> None:
+    draft = _draft(*UNNAMED, area="VN-37")
+    assert _one(draft, "310 triệu USD").area == "VN-37"
+    assert _one(draft, "5,2 tỷ USD").area == "VN"
+    assert draft.source.about == ("VN-37",)
+
+
+def test_an_unnamed_province_is_never_the_nation_without_an_area() -> None:
+    draft = _draft(*UNNAMED)
+    fact = _one(draft, "310 triệu USD")
+    assert fact.area == UNKNOWN_PROVINCE and fact.review and "--area" in fact.review
+    assert _one(draft, "5,2 tỷ USD").area == "VN"
+    assert draft.source.about == (UNKNOWN_PROVINCE,)
+
+
+def test_a_figure_in_no_sentence_with_a_place_is_the_unnamed_provinces() -> None:
+    draft = _draft(
+        "Tỉnh cấp mới 6 dự án FDI trong quý I/2024.", "Vốn thực hiện quý I đạt 40 triệu USD."
+    )
+    assert _one(draft, "6 dự án").area == UNKNOWN_PROVINCE
+    assert _one(draft, "40 triệu USD").area == UNKNOWN_PROVINCE
+
+
+def test_a_national_article_stays_national() -> None:
+    draft = _draft(
+        "Quý I/2024, cả nước thu hút 5,2 tỷ USD vốn FDI.",
+        "Vốn thực hiện đạt 4,6 tỷ USD.",
+        title="Vốn FDI quý I tăng",
+    )
+    assert {o.area for o in draft.observations} == {"VN"}
+    assert draft.source.about == ()
+
+
+def test_other_provinces_are_not_the_own_province() -> None:
+    draft = _draft("Quý I/2024, nhiều tỉnh thu hút thêm vốn FDI; cả nước đạt 5,2 tỷ USD.")
+    assert _one(draft, "5,2 tỷ USD").area == "VN"
+    assert draft.source.about == ()
+
+
+def test_the_writer_flags_the_placeholder(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(_page(*UNNAMED), encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(article)])
+    assert result.exit_code == 0, result.output
+    assert "--area" in result.stderr and UNKNOWN_PROVINCE in result.stderr
+    body = result.stdout
+    assert body.startswith("# REVIEW: the article names no province")
+    lines = body.split("\n")
+    at = next(i for i, line in enumerate(lines) if line == f"  area: {UNKNOWN_PROVINCE}")
+    assert lines[at - 2].startswith("# REVIEW: the article names no province")
+    assert yaml.safe_load(body)["source"]["about"] == [UNKNOWN_PROVINCE]
+
+
+def test_the_cli_area_option(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(_page(*UNNAMED), encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(article), "--area", "vn-37"])
+    assert result.exit_code == 0, result.output
+    doc = yaml.safe_load(result.stdout)
+    assert doc["source"]["about"] == ["VN-37"]
+    assert "VN-37" in {o["area"] for o in doc["observations"]}
+    assert "warning" not in result.stderr
+
+
+def test_the_cli_refuses_an_unknown_area(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text(_page(*UNNAMED), encoding="utf-8")
+    for bad in ("VN-99", "JP", "bac-ninh"):
+        result = CliRunner().invoke(main, ["extract", str(article), "--area", bad])
+        assert result.exit_code == 2 and "not a province" in result.output, bad
