@@ -110,3 +110,27 @@ def test_the_cli_refuses_an_unknown_area(tmp_path: Path) -> None:
     for bad in ("VN-99", "JP", "bac-ninh"):
         result = CliRunner().invoke(main, ["extract", str(article), "--area", bad])
         assert result.exit_code == 2 and "not a province" in result.output, bad
+
+
+def test_a_subheading_repeating_a_body_figure_is_one_fact_with_two_quotes() -> None:
+    draft = _draft(
+        "Năm 2023, toàn tỉnh thu hút 24 triệu USD vốn FDI.",
+        "Vốn FDI tăng gần 9 lần",
+        "Quý I/2024, tỉnh thu hút 70 triệu USD vốn FDI, tăng gần 9 lần so với cùng kỳ.",
+        area="VN-37",
+    )
+    fact = _one(draft, "9 lần")
+    assert (fact.period, fact.base, fact.comparison) == (
+        "2024-01/2024-03",
+        "2023-01/2023-03",
+        "multiplier",
+    )
+    assert fact.quotes[0].text == "Vốn FDI tăng gần 9 lần"
+    assert len(fact.quotes) == 2
+
+
+def test_a_period_opening_a_paragraph_is_no_base_of_the_subheading_before() -> None:
+    draft = _draft(
+        "Vốn FDI tăng 3,5 lần", "Quý I/2024, tỉnh thu hút 70 triệu USD vốn FDI.", area="VN-37"
+    )
+    assert _one(draft, "70 triệu USD").period == "2024-01/2024-03"

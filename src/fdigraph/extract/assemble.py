@@ -67,8 +67,9 @@ def assemble(text: str, source_id: str, layout: Layout, area: str | None = None)
             _merge_ranking(rankings, _successor(rank, as_of))
     observations = _follow_levels(observations)
     title_end = layout.body.start + len(layout.title)
-    observations = _fold_title(observations, title_end)
-    rankings = _fold_title(rankings, title_end)
+    heads = [(layout.body.start, title_end), *_subheadings(text, layout)]
+    observations = _fold_title(observations, heads)
+    rankings = _fold_title(rankings, heads)
     observations = _disagreements(observations, _lead_end(text, layout))
     observations = _one_value_each([o for o in observations if o.measure in MEASURES])
     rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
@@ -241,19 +242,49 @@ def _successor(fact: _Fact, as_of: date | None) -> _Fact:
     return replace(fact, area=area_key(fact.area, when))
 
 
-def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
-    """A headline figure without a period (or dated only by the page) is the body's figure
-    that has one: one fact."""
+def _subheadings(text: str, layout: Layout) -> list[tuple[int, int]]:
+    """Where the body's subheadings are: short one-line paragraphs without a stop."""
+    furniture = {(f.start, f.end) for f in layout.furniture}
+    out = []
+    for para in paragraphs(text, layout.body.start, layout.body.end)[1:]:
+        line = para.text.strip()
+        if (
+            (para.start, para.end) not in furniture
+            and "\n" not in line
+            and len(line.split()) <= 16
+            and line[-1:] not in set('.!?;:,…)"”')
+        ):
+            out.append((para.start, para.end))
+    return out
+
+
+def _fold_title(facts: list[_Fact], heads: list[tuple[int, int]]) -> list[_Fact]:
+    """A headline or subheading figure without a period of its own (undated, or dated only
+    by the page or the text before) is the body's figure that has one: one fact, its
+    quotes the headline's and the body's ("Vốn FDI tăng 15,5 lần" above "Quý I, ... tăng
+    15,5 lần so với cùng kỳ")."""
     out = list(facts)
     for fact in facts:
-        undated = fact.period is None or getattr(fact, "period_inferred", None) == "published"
-        if not undated or fact.quotes[0].start >= title_end:
+        head = next((h for h in heads if h[0] <= fact.quotes[0].start < h[1]), None)
+        if head is None:
+            continue
+        inferred = getattr(fact, "period_inferred", None)
+        title = head == heads[0]
+        undated = fact.period is None or inferred == "published"
+        if not undated and not (inferred == "context" and not title):
             continue
         twins = [
             f
             for f in out
-            if f is not fact and f.period and f.period != fact.period and _bare(f) == _bare(fact)
+            if f is not fact
+            and f.period
+            and f.period != fact.period
+            and _bare(f) == _bare(fact)
+            and not any(h[0] <= f.quotes[0].start < h[1] for h in heads)
         ]
+        if not title:
+            # A subheading heads what follows it: the first twin after it, else before.
+            twins.sort(key=lambda f: (f.quotes[0].start < head[0], f.quotes[0].start))
         if twins:
             out.remove(fact)
             twin = twins[0]
@@ -367,7 +398,7 @@ def _scaled(a: Decimal, b: Decimal) -> bool:
 
 def _bare(fact: DraftObservation | DraftRanking) -> tuple[object, ...]:
     if isinstance(fact, DraftObservation):
-        return (fact.area, fact.value, fact.unit, fact.source)
+        return (fact.area, fact.value, fact.unit, fact.comparison, fact.source)
     return (fact.area, fact.scope, fact.rank, fact.comparator, fact.source)
 
 

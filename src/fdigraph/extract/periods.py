@@ -154,7 +154,9 @@ def find_periods(
         for match in pattern.finditer(folded, start, stop):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
-            before = folded[max(0, match.start() - 30) : match.start()]
+            # Only the words of the span read: "... tăng 15,5 lần" ending a subheading
+            # makes no base of "Quý I/2024" opening the paragraph after it.
+            before = folded[max(start, match.start() - 30) : match.start()]
             event = kind == "day" and bool(
                 _EVENT_DAY.search(folded, max(0, match.start() - 8), match.start())
             )
