@@ -134,3 +134,25 @@ def test_a_period_opening_a_paragraph_is_no_base_of_the_subheading_before() -> N
         "Vốn FDI tăng 3,5 lần", "Quý I/2024, tỉnh thu hút 70 triệu USD vốn FDI.", area="VN-37"
     )
     assert _one(draft, "70 triệu USD").period == "2024-01/2024-03"
+
+
+def test_a_value_in_brackets_after_a_base_is_the_level_of_the_base_period() -> None:
+    draft = _draft(
+        "Quý I/2024, tỉnh thu hút 92 triệu USD vốn FDI cấp mới, vượt nhiều lần so với cùng"
+        " kỳ năm 2023 (12,5 triệu USD).",
+        "Vốn điều chỉnh đạt 40 triệu USD, tăng 25,4% so với cùng kỳ năm 2023 (31,9 triệu USD).",
+        area="VN-37",
+    )
+    new = _one(draft, "12,5 triệu USD")
+    assert (new.measure, new.period, new.comparison) == (
+        "fdiNewCapital",
+        "2023-01/2023-03",
+        "level",
+    )
+    adjusted = _one(draft, "31,9 triệu USD")
+    assert (adjusted.measure, adjusted.period, adjusted.comparison) == (
+        "fdiAdjustedCapital",
+        "2023-01/2023-03",
+        "level",
+    )
+    assert _one(draft, "40 triệu USD").review is None
