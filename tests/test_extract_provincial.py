@@ -156,3 +156,18 @@ def test_a_value_in_brackets_after_a_base_is_the_level_of_the_base_period() -> N
         "level",
     )
     assert _one(draft, "40 triệu USD").review is None
+
+
+def test_new_and_adjusted_together_is_one_capital_and_its_count_no_measure() -> None:
+    draft = _draft(
+        "Quý I/2024, Ban quản lý các KCN tỉnh cấp mới và điều chỉnh vốn cho 17 dự án với tổng"
+        " vốn đăng ký tăng thêm 245 triệu USD.",
+        "Sáu tháng năm 2024, tỉnh cấp mới và điều chỉnh vốn 31 lượt dự án, tổng vốn đăng ký"
+        " 390 triệu USD, trong đó cấp mới 11 dự án với 150 triệu USD.",
+        area="VN-37",
+    )
+    assert _one(draft, "245 triệu USD").measure == "fdiNewAndAdjustedCapital"
+    assert _one(draft, "390 triệu USD").measure == "fdiNewAndAdjustedCapital"
+    assert not [o for o in draft.observations if o.figure in {"17 dự án", "31 lượt dự án"}]
+    assert _one(draft, "11 dự án").measure == "fdiNewProjectCount"
+    assert _one(draft, "150 triệu USD").measure == "fdiNewCapital"

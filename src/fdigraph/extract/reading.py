@@ -17,6 +17,7 @@ from fdigraph.extract.draft import DraftObservation, DraftQuote, DraftRanking
 from fdigraph.extract.gazetteer import MERGERS
 from fdigraph.extract.measures import (
     GROWTH_MEASURES,
+    NEW_AND_ADJUSTED_COUNT,
     STOCK_CUES,
     Window,
     has_component,
@@ -81,7 +82,7 @@ _PARKS = {
 }
 _INVESTMENT = re.compile(r"fdi|ddi|investment")
 # Figures the model has no measure for: not proposed.
-_NO_MEASURE = {"population", "projectCountBothSides"}
+_NO_MEASURE = {"population", "projectCountBothSides", NEW_AND_ADJUSTED_COUNT}
 _CAPITAL_OF_COUNT = {
     "fdiNewProjectCount": "fdiNewCapital",
     "fdiAdjustmentCount": "fdiAdjustedCapital",
