@@ -171,3 +171,40 @@ def test_new_and_adjusted_together_is_one_capital_and_its_count_no_measure() -> 
     assert not [o for o in draft.observations if o.figure in {"17 dự án", "31 lượt dự án"}]
     assert _one(draft, "11 dự án").measure == "fdiNewProjectCount"
     assert _one(draft, "150 triệu USD").measure == "fdiNewCapital"
+
+
+def test_the_period_carries_over_a_base_period_even_with_no_date_line() -> None:
+    text = "\n\n".join(
+        [
+            "Vốn FDI quý I",
+            "Quý I/2024, tỉnh cấp mới và điều chỉnh vốn cho 15 dự án. Trong đó, 9 dự án FDI cấp"
+            " mới với tổng vốn đăng ký 1,25 tỷ USD. 6 dự án điều chỉnh tăng vốn, đạt 88,4 triệu"
+            " USD, tăng 41,2% so với cùng kỳ năm 2023. Vốn thực hiện đạt 75 triệu USD.",
+            "Lan Hương",
+        ]
+    )
+    draft = extract(text, source_id="t", area="VN-37")
+    for figure in ("9 dự án", "1,25 tỷ USD", "6 dự án", "88,4 triệu USD", "75 triệu USD"):
+        assert _one(draft, figure).period == "2024-01/2024-03", figure
+    growth = _one(draft, "41,2%")
+    assert (growth.period, growth.base) == ("2024-01/2024-03", "2023-01/2023-03")
+
+
+def test_a_misspelt_quarter_is_a_quarter() -> None:
+    draft = _draft("Qúy II/2024, tỉnh thu hút 66 triệu USD vốn FDI.", area="VN-37")
+    assert _one(draft, "66 triệu USD").period == "2024-04/2024-06"
+
+
+def test_as_of_days_with_a_dash_and_mid_or_end_of_month() -> None:
+    draft = _draft(
+        "Tính đến ngày 20-8, trên địa bàn tỉnh có 412 dự án FDI còn hiệu lực.",
+        "Đến ngày 20-8-2024, tổng vốn đăng ký của các dự án FDI còn hiệu lực đạt 7,3 tỷ USD.",
+        "Đến giữa tháng 9, toàn tỉnh có 418 dự án FDI còn hiệu lực.",
+        "Đến cuối tháng 9/2024, trên địa bàn tỉnh có 420 dự án FDI còn hiệu lực.",
+        area="VN-37",
+    )
+    assert (_one(draft, "412 dự án").period, _one(draft, "412 dự án").stock) == ("2024-08-20", True)
+    capital = _one(draft, "7,3 tỷ USD")
+    assert (capital.period, capital.period_inferred, capital.stock) == ("2024-08-20", None, True)
+    assert (_one(draft, "418 dự án").period, _one(draft, "418 dự án").stock) == ("2024-09-15", True)
+    assert (_one(draft, "420 dự án").period, _one(draft, "420 dự án").stock) == ("2024-09-30", True)
