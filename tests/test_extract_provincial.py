@@ -208,3 +208,20 @@ def test_as_of_days_with_a_dash_and_mid_or_end_of_month() -> None:
     assert (capital.period, capital.period_inferred, capital.stock) == ("2024-08-20", None, True)
     assert (_one(draft, "418 dự án").period, _one(draft, "418 dự án").stock) == ("2024-09-15", True)
     assert (_one(draft, "420 dự án").period, _one(draft, "420 dự án").stock) == ("2024-09-30", True)
+
+
+def test_capital_as_a_percent_of_the_base_period_is_held_for_review(tmp_path: Path) -> None:
+    paragraph = (
+        "Quý I/2024, tỉnh cấp mới 4 dự án FDI; số vốn đăng ký chỉ bằng 21,6% (so với cùng kỳ)."
+    )
+    draft = _draft(paragraph, area="VN-37")
+    assert not [o for o in draft.observations if o.unit == "PERCENT"]
+    (held,) = draft.held
+    assert held.figure == "21,6%" and held.review and "no comparison" in held.review
+    article = tmp_path / "a.txt"
+    article.write_text(_page(paragraph), encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(article), "--area", "VN-37"])
+    doc = yaml.safe_load(result.stdout)
+    assert [o["figure"] for o in doc["observations"]] == ["4 dự án"]
+    assert "# REVIEW: a percent of the base period's level" in result.stdout
+    assert "#   figure: 21,6%" in result.stdout

@@ -24,7 +24,7 @@ from fdigraph.extract.periods import current_year, latest_date
 from fdigraph.extract.places import MERGER_DATE, UNKNOWN_NOTE, UNKNOWN_PROVINCE, area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
-from fdigraph.facts import MEASURES
+from fdigraph.facts import MEASURE_UNITS, MEASURES
 from fdigraph.figures import parse_iso_period
 
 _Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
@@ -74,6 +74,8 @@ def assemble(text: str, source_id: str, layout: Layout, area: str | None = None)
     observations = _one_value_each([o for o in observations if o.measure in MEASURES])
     rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
     observations = [_flag_unknown(o) for o in observations]
+    held = [_held(o) for o in observations if _held(o).review != o.review]
+    observations = [o for o in observations if _held(o).review == o.review]
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -88,7 +90,23 @@ def assemble(text: str, source_id: str, layout: Layout, area: str | None = None)
         teasers=tuple(_teaser(t, as_of) for t in layout.teasers),
         observations=_with_ids(observations),
         rankings=_with_ids(rankings),
+        held=_with_ids(held),
     )
+
+
+_PERCENT_OF_BASE = (
+    'a percent of the base period\'s level ("bằng 15,3% so với cùng kỳ"), not a level:'
+    " the model has no comparison for it; restate it as growth (the percent minus 100) or drop it"
+)
+
+
+def _held(fact: DraftObservation) -> DraftObservation:
+    """The fact with a note when it must not be drafted as it was read: a level in PERCENT
+    of a measure whose levels are money or counts (capital "chỉ bằng 15,3% so với cùng kỳ")."""
+    units = MEASURE_UNITS.get(fact.measure)
+    if fact.comparison == "level" and fact.unit == "PERCENT" and units and "PERCENT" not in units:
+        return replace(fact, review=_PERCENT_OF_BASE, confidence=min(fact.confidence, 0.3))
+    return fact
 
 
 def _flag_unknown(fact: DraftObservation) -> DraftObservation:

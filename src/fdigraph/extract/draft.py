@@ -99,3 +99,6 @@ class Draft:
     teasers: tuple[DraftTeaser, ...]
     observations: tuple[DraftObservation, ...]
     rankings: tuple[DraftRanking, ...]
+    # Figures read but not drafted, each with its ``review`` note: written as comments for
+    # a reviewer to restate or drop (a percent of the base period's capital, a sub-split).
+    held: tuple[DraftObservation, ...] = ()
