@@ -225,3 +225,28 @@ def test_capital_as_a_percent_of_the_base_period_is_held_for_review(tmp_path: Pa
     assert [o["figure"] for o in doc["observations"]] == ["4 dự án"]
     assert "# REVIEW: a percent of the base period's level" in result.stdout
     assert "#   figure: 21,6%" in result.stdout
+
+
+def test_stocks_to_date_and_their_sub_splits_held_for_review() -> None:
+    draft = _draft(
+        "Tám tháng năm 2024, tỉnh thu hút 95 triệu USD vốn FDI.",
+        "Đến nay, trên địa bàn tỉnh có 386 dự án đầu tư nước ngoài với tổng vốn đầu tư đăng ký"
+        " hơn 21,7 tỷ USD (trong KCN 240 dự án với 16,2 tỷ USD; ngoài KCN 146 dự án với 5,5 tỷ"
+        " USD).",
+        area="VN-37",
+    )
+    assert _one(draft, "95 triệu USD").period == "2024-01/2024-08"
+    projects, capital = _one(draft, "386 dự án"), _one(draft, "21,7 tỷ USD")
+    assert (projects.measure, projects.period, projects.stock) == (
+        "fdiValidProjectCount",
+        "2024-04-17",
+        True,
+    )
+    assert (capital.measure, capital.period, capital.stock) == (
+        "fdiRegisteredCapital",
+        "2024-04-17",
+        True,
+    )
+    assert projects.review is None and capital.review is None
+    assert {o.figure for o in draft.held} == {"240 dự án", "16,2 tỷ USD", "146 dự án", "5,5 tỷ USD"}
+    assert all(o.review and "part of the total" in o.review for o in draft.held)

@@ -59,10 +59,14 @@ def assemble(text: str, source_id: str, layout: Layout, area: str | None = None)
         parts.append(Part(teaser.id, [list(teaser.spans)], topic, teaser=True))
     observations: list[DraftObservation] = []
     rankings: list[DraftRanking] = []
+    held: list[DraftObservation] = []  # read, not drafted: shown to the reviewer
     for part in parts:
         read_part(text, folded, part, year, layout.published)
         for obs in part.observations:
-            _merge_observation(observations, _successor(obs, as_of))
+            if obs.hold is not None:
+                held.append(replace(_successor(obs, as_of), review=obs.hold, confidence=0.3))
+            else:
+                _merge_observation(observations, _successor(obs, as_of))
         for rank in part.rankings:
             _merge_ranking(rankings, _successor(rank, as_of))
     observations = _follow_levels(observations)
@@ -74,8 +78,8 @@ def assemble(text: str, source_id: str, layout: Layout, area: str | None = None)
     observations = _one_value_each([o for o in observations if o.measure in MEASURES])
     rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
     observations = [_flag_unknown(o) for o in observations]
-    held = [_held(o) for o in observations if _held(o).review != o.review]
-    observations = [o for o in observations if _held(o).review == o.review]
+    held += [_held(o) for o in observations if _held(o).hold is not None]
+    observations = [o for o in observations if _held(o).hold is None]
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -105,7 +109,12 @@ def _held(fact: DraftObservation) -> DraftObservation:
     of a measure whose levels are money or counts (capital "chỉ bằng 15,3% so với cùng kỳ")."""
     units = MEASURE_UNITS.get(fact.measure)
     if fact.comparison == "level" and fact.unit == "PERCENT" and units and "PERCENT" not in units:
-        return replace(fact, review=_PERCENT_OF_BASE, confidence=min(fact.confidence, 0.3))
+        return replace(
+            fact,
+            review=_PERCENT_OF_BASE,
+            hold=_PERCENT_OF_BASE,
+            confidence=min(fact.confidence, 0.3),
+        )
     return fact
 
 

@@ -47,6 +47,7 @@ class DraftObservation:
     value_max: Decimal | None = None  # the upper bound of a range (qualifier ``between``)
     sector: str | None = None  # the sector concept a figure is of ("chế biến, chế tạo")
     review: str | None = None  # why a reviewer must look at this fact (disagreeing quotes)
+    hold: str | None = None  # why it is not drafted but only shown (a part of a total)
     at: int = -1  # where the figure is in the page (not written out)
 
     @property

@@ -255,7 +255,7 @@ def _read(
             y = match[1] or year
             return None if y is None else made(parse_iso_period(f"{y}-01/{y}-06"), match[1] is None)
         if kind == "months":
-            if not match[1].isdigit() and "dau" not in match[0]:
+            if not match[1].isdigit() and "dau" not in match[0] and not match[2]:
                 return None
             months, y = _months(match[1]), match[2]
             if not 1 <= months <= 12 or (y is None and year is None):

@@ -630,8 +630,12 @@ def _observation(
     qualifier = q.qualifier
     if comparison.code == "plan-excess" and re.search(r"\bvuot\s+$", folded[s.start : q.start]):
         qualifier = "exact"  # "vượt 50% kế hoạch": the excess itself, not "more than"
+    hold = None
+    if _sub_split(folded, s, q, qs[:i]):
+        hold = _SUB_SPLIT_NOTE
     return DraftObservation(
         id="",
+        hold=hold,
         area=area,
         measure=measure,
         period=period,
@@ -654,6 +658,28 @@ def _observation(
         sector=sector,
         at=q.start,
     )
+
+
+# "(trong KCN 292 dự án ...; ngoài KCN 173 dự án ...)": the parts of the total before.
+_PART_OF_PARKS = re.compile(
+    r"(?:^|[(;,]\s*)(?:trong do[:,]?\s*)?(?:trong|ngoai|tai|o|thuoc)\s+(?:cac\s+)?"
+    r"(?:kcn|khu cong nghiep|khu kinh te|kkt|ccn|cum cong nghiep)\b"
+)
+_SUB_SPLIT_NOTE = (
+    "a part of the total before its brackets (in or outside the industrial parks), not the"
+    " province's total: add it only with what it is a part of named"
+)
+
+
+def _sub_split(folded: str, s: Span, q: Quantity, before: list[Quantity]) -> bool:
+    """True for a figure in brackets that split the figure before them by where the projects
+    are ("465 dự án ... (trong KCN 292 dự án ...; ngoài KCN 173 dự án ...)")."""
+    opened = folded.rfind("(", s.start, q.start)
+    if opened < 0 or ")" in folded[opened : q.start]:
+        return False
+    if not any(b.end <= opened and (b.unit == "NUM") == (q.unit == "NUM") for b in before):
+        return False
+    return bool(_PART_OF_PARKS.search(folded[opened : q.start]))
 
 
 # "so với cùng kỳ năm 2023 (": a figure in brackets just after a comparison's base.
