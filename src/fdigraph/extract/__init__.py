@@ -17,7 +17,11 @@ from fdigraph.extract.layout import read_layout
 __all__ = ["Draft", "DraftObservation", "DraftQuote", "DraftRanking", "DraftTeaser", "extract"]
 
 
-def extract(text: str, *, source_id: str) -> Draft:
-    """Draft the numeric facts of ``text`` (NFC normalised first, as sources are stored)."""
+def extract(text: str, *, source_id: str, area: str | None = None) -> Draft:
+    """Draft the numeric facts of ``text`` (NFC normalised first, as sources are stored).
+
+    ``area``: the code of the province the article is about, for a provincial paper's
+    article that speaks of "tỉnh" without naming it.
+    """
     text = unicodedata.normalize("NFC", text)
-    return assemble(text, source_id, read_layout(text))
+    return assemble(text, source_id, read_layout(text), area)

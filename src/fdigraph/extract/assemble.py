@@ -19,20 +19,29 @@ from fdigraph.extract.draft import (
     DraftTeaser,
 )
 from fdigraph.extract.gazetteer import KNOWN_REGIONS, REGIONS
-from fdigraph.extract.layout import Layout, TeaserBlock
+from fdigraph.extract.layout import Layout, TeaserBlock, speaks_of_own_province
 from fdigraph.extract.periods import current_year, latest_date
-from fdigraph.extract.places import MERGER_DATE, area_key
+from fdigraph.extract.places import MERGER_DATE, UNKNOWN_NOTE, UNKNOWN_PROVINCE, area_key
 from fdigraph.extract.reading import Part, read_part
 from fdigraph.extract.text import Span, fold, paragraphs, slug
-from fdigraph.facts import MEASURES
+from fdigraph.facts import MEASURE_UNITS, MEASURES
 from fdigraph.figures import parse_iso_period
 
 _Fact = TypeVar("_Fact", DraftObservation, DraftRanking)
 _GUESSES = {"fdiCapitalAttracted", "investmentCapitalAttracted", "landArea", "growthRate", "count"}
 
 
-def assemble(text: str, source_id: str, layout: Layout) -> Draft:
-    """Read every part of the page and merge what it says into one draft."""
+def assemble(text: str, source_id: str, layout: Layout, area: str | None = None) -> Draft:
+    """Read every part of the page and merge what it says into one draft.
+
+    ``area``: the province the article is about (its publisher's), for the figures the
+    text gives "the province" without naming it; without it, an article that speaks of
+    "tỉnh" and names no province gives them to ``UNKNOWN_PROVINCE``, flagged for review.
+    """
+    if area is not None:
+        layout = replace(layout, topic=area)
+    elif layout.topic is None and speaks_of_own_province(text, layout.body):
+        layout = replace(layout, topic=UNKNOWN_PROVINCE)
     folded = fold(text)
     year = current_year(text[: layout.body.end]) or current_year(text)
     if year is None and layout.published is not None:
@@ -50,19 +59,27 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
         parts.append(Part(teaser.id, [list(teaser.spans)], topic, teaser=True))
     observations: list[DraftObservation] = []
     rankings: list[DraftRanking] = []
+    held: list[DraftObservation] = []  # read, not drafted: shown to the reviewer
     for part in parts:
         read_part(text, folded, part, year, layout.published)
         for obs in part.observations:
-            _merge_observation(observations, _successor(obs, as_of))
+            if obs.hold is not None:
+                held.append(replace(_successor(obs, as_of), review=obs.hold, confidence=0.3))
+            else:
+                _merge_observation(observations, _successor(obs, as_of))
         for rank in part.rankings:
             _merge_ranking(rankings, _successor(rank, as_of))
     observations = _follow_levels(observations)
     title_end = layout.body.start + len(layout.title)
-    observations = _fold_title(observations, title_end)
-    rankings = _fold_title(rankings, title_end)
+    heads = [(layout.body.start, title_end), *_subheadings(text, layout)]
+    observations = _fold_title(observations, heads)
+    rankings = _fold_title(rankings, heads)
     observations = _disagreements(observations, _lead_end(text, layout))
     observations = _one_value_each([o for o in observations if o.measure in MEASURES])
     rankings = _one_rank_each([r for r in rankings if _known_area(r.scope)])
+    observations = [_flag_unknown(o) for o in observations]
+    held += [_held(o) for o in observations if _held(o).hold is not None]
+    observations = [o for o in observations if _held(o).hold is None]
     source = DraftSource(
         id=source_id,
         text=f"{source_id}.txt",
@@ -77,7 +94,36 @@ def assemble(text: str, source_id: str, layout: Layout) -> Draft:
         teasers=tuple(_teaser(t, as_of) for t in layout.teasers),
         observations=_with_ids(observations),
         rankings=_with_ids(rankings),
+        held=_with_ids(held),
     )
+
+
+_PERCENT_OF_BASE = (
+    'a percent of the base period\'s level ("bằng 15,3% so với cùng kỳ"), not a level:'
+    " the model has no comparison for it; restate it as growth (the percent minus 100) or drop it"
+)
+
+
+def _held(fact: DraftObservation) -> DraftObservation:
+    """The fact with a note when it must not be drafted as it was read: a level in PERCENT
+    of a measure whose levels are money or counts (capital "chỉ bằng 15,3% so với cùng kỳ")."""
+    units = MEASURE_UNITS.get(fact.measure)
+    if fact.comparison == "level" and fact.unit == "PERCENT" and units and "PERCENT" not in units:
+        return replace(
+            fact,
+            review=_PERCENT_OF_BASE,
+            hold=_PERCENT_OF_BASE,
+            confidence=min(fact.confidence, 0.3),
+        )
+    return fact
+
+
+def _flag_unknown(fact: DraftObservation) -> DraftObservation:
+    """A figure on the unnamed province: flagged, for a reviewer to name it."""
+    if fact.area != UNKNOWN_PROVINCE:
+        return fact
+    review = f"{UNKNOWN_NOTE}; {fact.review}" if fact.review else UNKNOWN_NOTE
+    return replace(fact, review=review)
 
 
 def _cut(para: Span, holes: list[Span]) -> list[Span]:
@@ -202,9 +248,8 @@ def _with_ids(facts: list[_Fact]) -> tuple[_Fact, ...]:
             if isinstance(fact, DraftObservation)
             else f"rank-{fact.indicator.removeprefix('indicator-')}"
         )
-        base = "-".join(
-            filter(None, [slug(fact.area), slug(_kebab(kind)), slug(fact.period or "")])
-        )
+        where = "unknown-province" if fact.area == UNKNOWN_PROVINCE else slug(fact.area)
+        base = "-".join(filter(None, [where, slug(_kebab(kind)), slug(fact.period or "")]))
         seen[base] = seen.get(base, 0) + 1
         out.append(replace(fact, id=base if seen[base] == 1 else f"{base}-{seen[base]}"))
     return tuple(out)
@@ -224,19 +269,49 @@ def _successor(fact: _Fact, as_of: date | None) -> _Fact:
     return replace(fact, area=area_key(fact.area, when))
 
 
-def _fold_title(facts: list[_Fact], title_end: int) -> list[_Fact]:
-    """A headline figure without a period (or dated only by the page) is the body's figure
-    that has one: one fact."""
+def _subheadings(text: str, layout: Layout) -> list[tuple[int, int]]:
+    """Where the body's subheadings are: short one-line paragraphs without a stop."""
+    furniture = {(f.start, f.end) for f in layout.furniture}
+    out = []
+    for para in paragraphs(text, layout.body.start, layout.body.end)[1:]:
+        line = para.text.strip()
+        if (
+            (para.start, para.end) not in furniture
+            and "\n" not in line
+            and len(line.split()) <= 16
+            and line[-1:] not in set('.!?;:,…)"”')
+        ):
+            out.append((para.start, para.end))
+    return out
+
+
+def _fold_title(facts: list[_Fact], heads: list[tuple[int, int]]) -> list[_Fact]:
+    """A headline or subheading figure without a period of its own (undated, or dated only
+    by the page or the text before) is the body's figure that has one: one fact, its
+    quotes the headline's and the body's ("Vốn FDI tăng 15,5 lần" above "Quý I, ... tăng
+    15,5 lần so với cùng kỳ")."""
     out = list(facts)
     for fact in facts:
-        undated = fact.period is None or getattr(fact, "period_inferred", None) == "published"
-        if not undated or fact.quotes[0].start >= title_end:
+        head = next((h for h in heads if h[0] <= fact.quotes[0].start < h[1]), None)
+        if head is None:
+            continue
+        inferred = getattr(fact, "period_inferred", None)
+        title = head == heads[0]
+        undated = fact.period is None or inferred == "published"
+        if not undated and not (inferred == "context" and not title):
             continue
         twins = [
             f
             for f in out
-            if f is not fact and f.period and f.period != fact.period and _bare(f) == _bare(fact)
+            if f is not fact
+            and f.period
+            and f.period != fact.period
+            and _bare(f) == _bare(fact)
+            and not any(h[0] <= f.quotes[0].start < h[1] for h in heads)
         ]
+        if not title:
+            # A subheading heads what follows it: the first twin after it, else before.
+            twins.sort(key=lambda f: (f.quotes[0].start < head[0], f.quotes[0].start))
         if twins:
             out.remove(fact)
             twin = twins[0]
@@ -350,7 +425,7 @@ def _scaled(a: Decimal, b: Decimal) -> bool:
 
 def _bare(fact: DraftObservation | DraftRanking) -> tuple[object, ...]:
     if isinstance(fact, DraftObservation):
-        return (fact.area, fact.value, fact.unit, fact.source)
+        return (fact.area, fact.value, fact.unit, fact.comparison, fact.source)
     return (fact.area, fact.scope, fact.rank, fact.comparator, fact.source)
 
 

@@ -47,6 +47,7 @@ class DraftObservation:
     value_max: Decimal | None = None  # the upper bound of a range (qualifier ``between``)
     sector: str | None = None  # the sector concept a figure is of ("chế biến, chế tạo")
     review: str | None = None  # why a reviewer must look at this fact (disagreeing quotes)
+    hold: str | None = None  # why it is not drafted but only shown (a part of a total)
     at: int = -1  # where the figure is in the page (not written out)
 
     @property
@@ -99,3 +100,6 @@ class Draft:
     teasers: tuple[DraftTeaser, ...]
     observations: tuple[DraftObservation, ...]
     rankings: tuple[DraftRanking, ...]
+    # Figures read but not drafted, each with its ``review`` note: written as comments for
+    # a reviewer to restate or drop (a percent of the base period's capital, a sub-split).
+    held: tuple[DraftObservation, ...] = ()

@@ -287,6 +287,28 @@ _NATION = re.compile(
 )
 
 
+# "the province" as the subject of figures, without its name: "toàn tỉnh", "trên địa bàn
+# tỉnh", "tỉnh cấp mới", "Ban quản lý các KCN tỉnh", "của thành phố"; not "các tỉnh", "63
+# tỉnh, thành phố", "tỉnh bạn" (others).
+_OWN_PROVINCE = re.compile(
+    r"(?<!cac )(?<!nhung )(?<!nhieu )(?<!mot )(?<!hai )(?<!ba )(?<!\d )(?<!tinh, )"
+    r"\b(?:toan tinh|tinh|toan thanh pho|thanh pho)\b(?!,? thanh pho)(?! (?:ban|khac|thanh)\b)"
+)
+
+
+def speaks_of_own_province(text: str, body: Span) -> bool:
+    """True when the body speaks of "the province" and names none ("Quý I, toàn tỉnh thu
+    hút ...", "tỉnh cấp mới 8 dự án"): a provincial paper's article on its own province."""
+    if any(p.kind == "province" for p in find_places(text, body.start, body.end)):
+        return False
+    folded = fold(text[body.start : body.end])
+    for m in _OWN_PROVINCE.finditer(folded):
+        after = text[body.start + m.end() : body.start + m.end() + 2].strip()
+        if not after[:1].isupper():  # "tỉnh Bình Phước" names a place (if one not known)
+            return True
+    return False
+
+
 def _topic(text: str, body: Span) -> str | None:
     counts = Counter(
         p.code for p in find_places(text, body.start, body.end) if p.kind == "province"

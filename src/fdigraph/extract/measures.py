@@ -237,6 +237,8 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
     if re.search(r"\bbinh quan\b", window.before[-30:]) or re.match(r"\s*/\s*du an", window.after):
         return "fdiAverageProjectCapital", True
     kind = component[0] if component else None
+    if kind in {None, "adjusted"} and _new_and_adjusted(window.sentence):
+        kind = "new+adjusted"
     if window.domestic:
         if window.stock:
             return "ddiRegisteredCapital", True
@@ -265,6 +267,24 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
     return "investmentCapitalAttracted", False
 
 
+# Words that name one component after "cấp mới và điều chỉnh": the figure is of it.
+_ONE_COMPONENT = re.compile(
+    r"\b(?:cap moi|dang ky moi|du an moi|dieu chinh|gop von|mua co phan|thuc hien|giai ngan)\b"
+)
+# The count of projects licensed or adjusted together: no measure of the model.
+NEW_AND_ADJUSTED_COUNT = "projectCountNewAndAdjusted"
+
+
+def _new_and_adjusted(head: str) -> bool:
+    """True when the clause of a figure is on new and adjusted together ("cấp mới và điều
+    chỉnh vốn cho 20 dự án với tổng vốn đăng ký tăng thêm ..."), no one component named after."""
+    both = list(re.finditer(rf"\b(?:{_COMPONENTS[1][0]})\b", head))
+    if not both:
+        return False
+    between = head[both[-1].end() :]
+    return ";" not in between and not _ONE_COMPONENT.search(between)
+
+
 def _count(q: Quantity, window: Window) -> tuple[str, bool]:
     noun = q.noun
     if noun.startswith("luot khach"):
@@ -281,6 +301,8 @@ def _count(q: Quantity, window: Window) -> tuple[str, bool]:
         near = Window(window.before[-50:], window.after[:70], "", False, False)
         found = _nearest(_COMPONENTS, near)
         kind = found[0] if found else "adjusted"
+        if kind == "new+adjusted":
+            return NEW_AND_ADJUSTED_COUNT, True
         if window.domestic:
             return "ddiAdjustmentCount", True
         return _EVENT_COUNTS.get(kind, "fdiAdjustmentCount"), True
@@ -288,6 +310,8 @@ def _count(q: Quantity, window: Window) -> tuple[str, bool]:
         near = Window(window.before[-40:], window.after[:50], "", False, False)
         found = _nearest(_COMPONENTS, near)
         project_kind = found[0] if found else None
+        if project_kind == "new+adjusted" and not window.domestic:
+            return NEW_AND_ADJUSTED_COUNT, True
         if window.stock and project_kind not in {"new", "adjusted"}:
             return ("ddiValidProjectCount" if window.domestic else "fdiValidProjectCount"), True
         if project_kind == "adjusted":

@@ -71,6 +71,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("year-end", re.compile(rf"\b(?:den het|den cuoi|het) nam {_YEAR}\b")),
+    # "đến giữa tháng 9": as of the 15th.
+    (
+        "mid-month",
+        re.compile(rf"\b(?:tinh )?(?:den|toi) giua thang (\d{{1,2}})(?:(?:/| nam ){_YEAR})?\b"),
+    ),
     (
         "month-end",
         re.compile(rf"\b{_UNTIL} thang (\d{{1,2}})(?:(?:/| nam ){_YEAR})?\b"),
@@ -83,7 +88,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("quarter", re.compile(rf"\bquy (iv|i{{1,3}}|[1-4])(?:(?:/| nam ){_YEAR})?\b")),
-    ("day", re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b")),
+    ("day", re.compile(rf"\b(\d{{1,2}})([/-])(\d{{1,2}})\2{_YEAR}\b")),
     ("day-no-year", re.compile(r"\b(?:ngay )?(\d{1,2})[/-](\d{1,2})(?![/\d-])")),
     ("month", re.compile(rf"\bthang (\d{{1,2}})(?:/| nam ){_YEAR}\b")),
     ("one-month", re.compile(r"\b(?:trong|rieng|chi rieng|tinh rieng) thang (\d{1,2})\b(?!/)")),
@@ -154,7 +159,9 @@ def find_periods(
         for match in pattern.finditer(folded, start, stop):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
-            before = folded[max(0, match.start() - 30) : match.start()]
+            # Only the words of the span read: "... tăng 15,5 lần" ending a subheading
+            # makes no base of "Quý I/2024" opening the paragraph after it.
+            before = folded[max(start, match.start() - 30) : match.start()]
             event = kind == "day" and bool(
                 _EVENT_DAY.search(folded, max(0, match.start() - 8), match.start())
             )
@@ -233,6 +240,11 @@ def _read(
         if kind == "year-end":
             end_of_year = date(int(match[1]), 12, 31)
             return made(Period(end_of_year, end_of_year), False)
+        if kind == "mid-month":
+            y = match[2] or year
+            if y is None or not 1 <= int(match[1]) <= 12:
+                return None
+            return made(_day(int(y), int(match[1]), 15), match[2] is None)
         if kind == "month-end":
             y = match[2] or year
             if y is None or not 1 <= int(match[1]) <= 12:
@@ -243,7 +255,7 @@ def _read(
             y = match[1] or year
             return None if y is None else made(parse_iso_period(f"{y}-01/{y}-06"), match[1] is None)
         if kind == "months":
-            if not match[1].isdigit() and "dau" not in match[0]:
+            if not match[1].isdigit() and "dau" not in match[0] and not match[2]:
                 return None
             months, y = _months(match[1]), match[2]
             if not 1 <= months <= 12 or (y is None and year is None):
@@ -256,7 +268,7 @@ def _read(
                 return None
             return made(parse_iso_period(f"{y}-{3 * q - 2:02d}/{y}-{3 * q:02d}"), match[2] is None)
         if kind == "day":
-            return made(_day(int(match[3]), int(match[2]), int(match[1])), False)
+            return made(_day(int(match[4]), int(match[3]), int(match[1])), False)
         if kind == "day-no-year":
             if year is None:
                 return None
@@ -290,10 +302,24 @@ def current_year(text: str) -> int | None:
     partial = [int(m[1]) for m in re.finditer(rf"\d{{1,2}} thang(?: dau)? nam {_YEAR}", folded)]
     if partial:
         return max(partial)
-    dated = [int(m[1]) for m in re.finditer(rf"\d{{1,2}}/\d{{1,2}}/{_YEAR}", folded)]
+    dated = [int(m[1]) for m in re.finditer(rf"\d{{1,2}}[/-]\d{{1,2}}[/-]{_YEAR}", folded)]
     if dated:
         return max(dated)
-    years = Counter(int(m[1]) for m in re.finditer(rf"\bnam {_YEAR}", folded))
+    # "Quý I/2024, ... tăng 60,7% so với cùng kỳ năm 2023": the quarter's year, not the base's.
+    parts = [
+        int(m[1])
+        for m in re.finditer(
+            rf"\b(?:quy (?:iv|i{{1,3}}|[1-4])|thang \d{{1,2}})(?:/| nam ){_YEAR}", folded
+        )
+        if not _BASE.search(folded[max(0, m.start() - 30) : m.start()])
+    ]
+    if parts:
+        return max(parts)
+    years = Counter(
+        int(m[1])
+        for m in re.finditer(rf"\bnam {_YEAR}", folded)
+        if not _BASE.search(folded[max(0, m.start() - 30) : m.start()])
+    )
     return years.most_common(1)[0][0] if years else None
 
 

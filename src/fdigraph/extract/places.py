@@ -12,6 +12,12 @@ from fdigraph.extract.text import fold, is_capitalised, slug, word_after, word_b
 
 MERGER_DATE = date(2025, 7, 1)
 
+# The area of figures on "the province" of an article that names none ("toàn tỉnh thu hút
+# ..."): not a key of the reference data, so that a draft using it cannot be loaded until
+# a reviewer sets the province (or reruns ``fdigraph extract --area CODE``).
+UNKNOWN_PROVINCE = "VN-??"
+UNKNOWN_NOTE = "the article names no province; rerun with --area CODE (or set the area)"
+
 # Words that, just before "cả nước", make it the field of a comparison rather than
 # the subject of a figure: "địa phương đầu tiên của cả nước", "đứng thứ 7 cả nước".
 _SCOPE_CUES = re.compile(

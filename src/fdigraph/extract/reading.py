@@ -17,6 +17,7 @@ from fdigraph.extract.draft import DraftObservation, DraftQuote, DraftRanking
 from fdigraph.extract.gazetteer import MERGERS
 from fdigraph.extract.measures import (
     GROWTH_MEASURES,
+    NEW_AND_ADJUSTED_COUNT,
     STOCK_CUES,
     Window,
     has_component,
@@ -81,7 +82,7 @@ _PARKS = {
 }
 _INVESTMENT = re.compile(r"fdi|ddi|investment")
 # Figures the model has no measure for: not proposed.
-_NO_MEASURE = {"population", "projectCountBothSides"}
+_NO_MEASURE = {"population", "projectCountBothSides", NEW_AND_ADJUSTED_COUNT}
 _CAPITAL_OF_COUNT = {
     "fdiNewProjectCount": "fdiNewCapital",
     "fdiAdjustmentCount": "fdiAdjustedCapital",
@@ -535,6 +536,9 @@ def _observation(
         # "498 dự án còn hiệu lực, gồm 312 dự án FDI ... và 186 dự án DDI": projects of both
         # sides, a count the model has no measure for (its parts are read).
         measure = "projectCountBothSides"
+    base_level = _base_level(folded, here, q, comparison.code)
+    if base_level is not None:
+        measure, cued = base_level[1].measure, True
     if comparison.code != "level" and measure not in GROWTH_MEASURES:
         measure, cued = _compared(q, comparison.code, measure, cued, after, here, i, last)
         named = _clause_measure(q, head, part.observations[-8:])
@@ -588,6 +592,12 @@ def _observation(
     period, inferred, _ = _period(
         q, is_stock, here.periods, carried, here.published, later[0] if later else None, folded
     )
+    if base_level is not None:
+        # "tăng 60,7% so với cùng kỳ năm 2023 (37,37 triệu USD)": the level of the base.
+        at, level = base_level
+        compared = base_of(folded[s.start : s.end], at - s.start, level.period).period
+        period, inferred = compared, level.period_inferred if compared else None
+        is_stock = level.stock and compared is not None and len(compared) == 10
     # "... tổng vốn 1,93 tỷ USD, chiếm 40,9% tổng vốn FDI": a share of a position is as of
     # its day.
     if (
@@ -620,8 +630,12 @@ def _observation(
     qualifier = q.qualifier
     if comparison.code == "plan-excess" and re.search(r"\bvuot\s+$", folded[s.start : q.start]):
         qualifier = "exact"  # "vượt 50% kế hoạch": the excess itself, not "more than"
+    hold = None
+    if _sub_split(folded, s, q, qs[:i]):
+        hold = _SUB_SPLIT_NOTE
     return DraftObservation(
         id="",
+        hold=hold,
         area=area,
         measure=measure,
         period=period,
@@ -644,6 +658,53 @@ def _observation(
         sector=sector,
         at=q.start,
     )
+
+
+# "(trong KCN 292 dự án ...; ngoài KCN 173 dự án ...)": the parts of the total before.
+_PART_OF_PARKS = re.compile(
+    r"(?:^|[(;,]\s*)(?:trong do[:,]?\s*)?(?:trong|ngoai|tai|o|thuoc)\s+(?:cac\s+)?"
+    r"(?:kcn|khu cong nghiep|khu kinh te|kkt|ccn|cum cong nghiep)\b"
+)
+_SUB_SPLIT_NOTE = (
+    "a part of the total before its brackets (in or outside the industrial parks), not the"
+    " province's total: add it only with what it is a part of named"
+)
+
+
+def _sub_split(folded: str, s: Span, q: Quantity, before: list[Quantity]) -> bool:
+    """True for a figure in brackets that split the figure before them by where the projects
+    are ("465 dự án ... (trong KCN 292 dự án ...; ngoài KCN 173 dự án ...)")."""
+    opened = folded.rfind("(", s.start, q.start)
+    if opened < 0 or ")" in folded[opened : q.start]:
+        return False
+    if not any(b.end <= opened and (b.unit == "NUM") == (q.unit == "NUM") for b in before):
+        return False
+    return bool(_PART_OF_PARKS.search(folded[opened : q.start]))
+
+
+# "so với cùng kỳ năm 2023 (": a figure in brackets just after a comparison's base.
+_BASE_VALUE = re.compile(
+    r"\b(?P<base>so voi|so) (?:cung ky|(?:ca )?nam|thang|quy)\b[^;()]{0,30}\(\s*"
+    r"(?:khoang |gan |hon |tren |dat |la |chi )?$"
+)
+
+
+def _base_level(
+    folded: str, here: _Sentence, q: Quantity, code: str
+) -> tuple[int, DraftObservation] | None:
+    """(where the base is named, the level compared) for an amount or count in brackets
+    after a comparison's base ("vượt nhiều lần so với cùng kỳ năm 2023 (35,4 triệu USD)"):
+    the level of the same measure in the base period, not a figure of its own."""
+    if code != "level" or q.unit not in {"USD", "VND", "NUM"}:
+        return None
+    m = _BASE_VALUE.search(folded, max(here.span.start, q.start - 80), q.start)
+    if m is None or not re.match(r"\s*\)", folded[q.end : q.end + 3]):
+        return None
+    money = q.unit != "NUM"
+    for level in reversed(here.levels):
+        if level.at < m.start() and (level.unit != "NUM") == money:
+            return m.start("base"), level
+    return None
 
 
 def _sector(

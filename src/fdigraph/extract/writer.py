@@ -16,6 +16,7 @@ import yaml
 
 from fdigraph.errors import FigureError
 from fdigraph.extract.draft import Draft, DraftObservation, DraftQuote, DraftRanking
+from fdigraph.extract.places import UNKNOWN_NOTE, UNKNOWN_PROVINCE
 from fdigraph.extract.rankings import INDICATOR_CUES
 from fdigraph.extract.sectors import LABELS, first_named
 from fdigraph.extract.text import fold
@@ -140,8 +141,30 @@ def to_yaml(draft: Draft, text: str, known: dict[str, dict[str, Any]] | None = N
         ],
     }
     body = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-    body = _review_comments(body, {o.id: o.review for o in draft.observations if o.review})
-    return body + _unloadable(draft, text, regions)
+    notes = {o.id: o.review for o in draft.observations if o.review}
+    notes.update({r.id: UNKNOWN_NOTE for r in draft.rankings if r.area == UNKNOWN_PROVINCE})
+    body = _review_comments(body, notes)
+    if UNKNOWN_PROVINCE in draft.source.about:
+        body = f"# REVIEW: {UNKNOWN_NOTE}: area {UNKNOWN_PROVINCE} is a placeholder\n{body}"
+    return body + _unloadable(draft, text, regions) + _held(draft, text, regions)
+
+
+def _held(draft: Draft, text: str, regions: dict[str, tuple[int, int]]) -> str:
+    """Figures read but not drafted: commented out, each under the reason it was held."""
+    if not draft.held:
+        return ""
+    lines = ["# REVIEW: figures read but not drafted; restate one and add it, or drop it:"]
+    for o in draft.held:
+        dumped = yaml.dump(
+            [_observation(o, text, regions)],
+            Dumper=_Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+            width=100,
+        )
+        lines.append(f"# REVIEW: {' '.join((o.review or '').split())}")
+        lines.extend(f"# {line}" for line in dumped.rstrip("\n").split("\n"))
+    return "\n".join(lines) + "\n"
 
 
 def _loadable(o: DraftObservation) -> bool:
