@@ -106,6 +106,9 @@ async def load(
 
         async def cheap_client(n: int) -> None:
             i = n
+            # people do not all click in the same millisecond: spread the first requests
+            # over one pause (deterministic, so runs compare)
+            await asyncio.sleep(think * n / clients)
             while time.monotonic() < stop:  # bounded by the run's length
                 url = cheap[i % len(cheap)].format(n=i)
                 await ask("cheap", url)
