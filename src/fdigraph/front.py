@@ -205,6 +205,12 @@ http {{
     "~(?:^|;)[ \\t]*{LANG_COOKIE}=(?<fdigraph_lang_value>[^;]*)" "{LANG_COOKIE}=$fdigraph_lang_value";
     default '';
   }}
+  # HTTP/1.0 may come without Host: the app then builds its links (VoID's endpoint, the
+  # service description) on the address it listens at, not on an empty host
+  map $http_host $fdigraph_host {{
+    "" "{host}:{self.port}";
+    default $http_host;
+  }}
   # pages are written in the language of ?lang=, the cookie, or Accept-Language
   map $uri $fdigraph_lang {{
     /sparql '';
@@ -229,7 +235,7 @@ http {{
       proxy_pass http://fdigraph_app;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
+      proxy_set_header Host $fdigraph_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
       # What the key holds is exactly what the app is passed. A header the client sent
@@ -252,7 +258,7 @@ http {{
       proxy_redirect off;
       proxy_cache fdigraph;
       proxy_cache_methods GET HEAD;
-      proxy_cache_key "$request_method $scheme://$http_host$request_uri|$http_accept|$http_accept_encoding|$http_origin|$fdigraph_lang";
+      proxy_cache_key "$request_method $scheme://$fdigraph_host$request_uri|$http_accept|$http_accept_encoding|$http_origin|$fdigraph_lang";
       # the key holds all that a kept answer varies by, so Vary need not be checked again
       proxy_ignore_headers Cache-Control Expires Vary;
       # kept from the second identical request on: a one-off query never costs a file

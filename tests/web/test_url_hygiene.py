@@ -63,3 +63,21 @@ def test_valid_utf8_is_searched(server: Served) -> None:
 def test_every_answer_forbids_sniffing(server: Served, path: str) -> None:
     r = httpx.get(server.url + path, timeout=10)
     assert r.headers["x-content-type-options"] == "nosniff", (r.status_code, dict(r.headers))
+
+
+def test_http_10_without_host_gets_links_on_the_address_it_asked(server: Served) -> None:
+    """No Host header (HTTP/1.0): VoID's endpoint is the listening address, not http:///."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(server.url)
+    assert where.hostname is not None and where.port is not None
+    with socket.create_connection((where.hostname, where.port), timeout=10) as conn:
+        conn.sendall(b"GET /.well-known/void HTTP/1.0\r\nAccept: text/turtle\r\n\r\n")
+        data = b""
+        while chunk := conn.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert head.split(b" ", 2)[1] == b"200", head
+    assert b"<http:///" not in body
+    assert f"<http://{where.hostname}:{where.port}/sparql>".encode() in body
