@@ -82,7 +82,7 @@ def serving(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
     env.update(settings or {})
-    with log.open("wb") as out:
+    with log.open("ab") as out:  # appended: nginx appends to the same file
         process = subprocess.Popen(
             [sys.executable, "-m", "fdigraph", "serve",
              *(["--store", str(store)] if store is not None else []),

@@ -133,6 +133,7 @@ class Front:
     run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="fdigraph-")))
     process: subprocess.Popen[bytes] | None = None
     header_timeout: float = 10.0  # seconds for a request's headers, then 408
+    quitting: bool = False  # told to stop taking connections (:meth:`quit`)
 
     @property
     def socket(self) -> Path:
@@ -329,10 +330,21 @@ http {{
 
         def wait() -> None:
             process.wait()
-            if self.process is process:  # not stopped by us
+            if self.process is process and not self.quitting:  # not stopped by us
                 on_exit()
 
         threading.Thread(target=wait, name="fdigraph-front-watch", daemon=True).start()
+
+    def quit(self) -> None:
+        """Stop taking connections now and finish those it has (nginx's graceful quit).
+
+        Sent when the server is told to stop: new clients are refused by the system at
+        once, where they used to be let in and answered 502 while gunicorn drained.
+        """
+        self.quitting = True
+        process = self.process
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGQUIT)
 
     def stop(self, grace: float = 10.0) -> None:
         """Graceful stop (SIGQUIT: finish what is in flight), then remove the run folder.

@@ -219,6 +219,13 @@ def serve(
         settings = options(**kwargs)
         # gunicorn takes the descriptor over (and closes it when it stops listening)
         settings["bind"] = f"fd://{early.detach()}"
+        announce = settings["when_ready"]
+
+        def when_ready(arbiter: Any) -> None:
+            announce(arbiter)
+            _quit_front_first(proxy)
+
+        settings["when_ready"] = when_ready
         settings["accesslog"] = None  # nginx logs every request, cache hits included
         # the app marks what nginx may keep (fdigraph.web.create_app)
         Server({**overrides, "FRONT_CACHE": True}, settings).run()
@@ -239,3 +246,22 @@ def _listening(proxy: Front) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+def _quit_front_first(proxy: Front) -> None:
+    """On SIGTERM or SIGINT, nginx stops taking connections before gunicorn drains.
+
+    Called in the arbiter once its signal handlers are installed: each is wrapped so that
+    nginx is told to quit gracefully first (new clients are refused by the system, those
+    it holds are answered), then gunicorn's own graceful stop goes on as before.
+    """
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous = signal.getsignal(signum)
+        if not callable(previous):
+            continue
+
+        def handler(sig: int, frame: Any, previous: Any = previous) -> None:
+            proxy.quit()
+            previous(sig, frame)
+
+        signal.signal(signum, handler)

@@ -246,6 +246,61 @@ def test_sigterm_stops_both_and_cleans_up(store: Path, tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 @needs_nginx
+def test_sigterm_refuses_new_clients_and_answers_those_in_flight(tmp_path: Path) -> None:
+    """Told to stop, nginx lets nobody new in (no 502 while gunicorn drains)."""
+    import http.client
+    import threading
+
+    from fdigraph.store import load_files
+
+    data = tmp_path / "many.nt"  # 300 triples: the query below runs far past 3 s on them
+    data.write_text(
+        "".join(f"<http://e/s{i}> <http://e/p> <http://e/o{i}> .\n" for i in range(300)),
+        encoding="utf-8",
+    )
+    load_files([data], tmp_path / "store")
+    settings = {"FDIGRAPH_QUERY_TIMEOUT": "3"}
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c != ?i) }"
+    args = ("--front", "nginx", "--workers", "1")
+    with serving(tmp_path / "store", tmp_path / "log", *args, settings=settings) as s:
+        port = int(s.url.rsplit(":", 1)[1])
+        answered: list[tuple[int, float]] = []
+
+        def in_flight() -> None:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+            try:
+                conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": runaway}))
+                answered.append((conn.getresponse().status, time.monotonic()))
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=in_flight)
+        thread.start()
+        time.sleep(0.5)  # the query is running
+        s.process.send_signal(signal.SIGTERM)
+        told = time.monotonic()
+        time.sleep(0.2)
+        later: list[int | str] = []
+        for _ in range(10):  # bounded: ten tries over about a second
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            try:
+                conn.request("GET", "/health")
+                later.append(conn.getresponse().status)
+            except ConnectionRefusedError:
+                later.append("refused")
+            finally:
+                conn.close()
+            time.sleep(0.1)
+        thread.join(20)
+        assert s.process.wait(20) == 0
+    assert later == ["refused"] * 10, later  # never a 502 "starting or restarting"
+    # the query in flight when the server was told to stop got its answer (the time
+    # limit's 503), after that
+    assert [status for status, _ in answered] == [503] and answered[0][1] > told
+
+
+@pytest.mark.e2e
+@needs_nginx
 def test_a_killed_server_takes_nginx_with_it(store: Path, tmp_path: Path) -> None:
     with serving(store, tmp_path / "log", "--front", "nginx", "--workers", "1") as s:
         run_dir = Path(run_dir_of(s))

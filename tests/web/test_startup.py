@@ -36,7 +36,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def start(store: Path, port: int, front_: str, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FDIGRAPH_")}
-    with log.open("wb") as out:
+    with log.open("ab") as out:  # appended: nginx appends to the same file
         return subprocess.Popen(
             [sys.executable, "-m", "fdigraph", "serve", "--store", str(store),
              "--port", str(port), "--front", front_, "--workers", "2"],
