@@ -171,3 +171,11 @@ def test_a_bare_scale_word_takes_the_currency_the_fact_states() -> None:
         parse_figure("4,1", "USD")  # no scale word either: nothing says it is an amount
     with pytest.raises(FigureError, match="has no unit"):
         parse_figure("5 tỷ", "HA")  # only a currency is implied by a bare scale word
+
+
+def test_a_heading_writes_its_rows_scale_and_unit() -> None:
+    from fdigraph.figures import unit_phrases
+
+    assert unit_phrases("Top 5 địa phương thu hút FDI (tỷ USD)") == ["tỷ USD"]
+    assert unit_phrases("Diện tích (ha), tỷ lệ lấp đầy (%)") == ["ha", "%"]
+    assert unit_phrases("Top 5 địa phương thu hút FDI") == []

@@ -157,3 +157,25 @@ def test_a_concept_no_file_defines_is_still_refused(project: Path) -> None:
     break_file(project, "indicator: indicator-dti", "indicator: indicator-nowhere")
     with pytest.raises(FactError, match="'indicator-nowhere' is not a concept of scheme"):
         build(values_for(project))
+
+
+def test_a_figure_may_take_its_unit_from_a_heading_it_quotes(project: Path) -> None:
+    # the seed's "1,6 tỷ USD" read as a row "1,6" under a heading writing "tỷ USD"
+    text = (project / FACTS).read_text(encoding="utf-8")
+    (project / FACTS).write_text(
+        text.replace('figure: "1,6 tỷ USD"', 'figure: "1,6"\n    unit_written: "tỷ USD"', 1),
+        encoding="utf-8",
+    )
+    result = build(values_for(project))
+    assert result.info.triples > 0
+
+
+def test_a_heading_unit_must_be_quoted(project: Path) -> None:
+    line = break_file(
+        project, 'figure: "1,6 tỷ USD"', 'figure: "1,6"\n    unit_written: "triệu ha"'
+    )
+    with pytest.raises(
+        FactError, match="unit_written 'triệu ha' occurs in none of its quotes"
+    ) as e:
+        build(values_for(project))
+    assert f":{line + 1}:" in str(e.value)

@@ -83,6 +83,20 @@ _AMOUNT = re.compile(
 )
 
 
+_UNIT_PHRASE = re.compile(
+    rf"(?<!\w)(?:(?:{_SCALE_RE})\s*)?(?:{_UNIT_RE})(?!\w)", re.IGNORECASE
+)
+
+
+def unit_phrases(text: str) -> list[str]:
+    """The scale-and-unit phrases of a text, in order: '(tỷ USD)' -> ['tỷ USD'].
+
+    A table's heading writes them once for every row ("Top 5 địa phương (tỷ USD)" over
+    "1. Hà Nội: 4,1"): a fact file gives the row's figure and the heading's phrase.
+    """
+    return [m.group() for m in _UNIT_PHRASE.finditer(" ".join(text.split()))]
+
+
 def parse_number(text: str) -> Decimal:
     """Read a number written the Vietnamese way: '1.543,7' -> 1543.7, '54.341' -> 54341.
 

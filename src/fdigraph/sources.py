@@ -558,6 +558,7 @@ class _FactFile(_Reader):
                 "sector",
                 "value",
                 "value_max",
+                "unit_written",
                 "qualifier",
                 "status",
                 "source",
@@ -652,8 +653,19 @@ class _FactFile(_Reader):
 
     def _figure(self, node: _Map, key: str, unit: str, quotes: Iterable[F.Quote]) -> Figure:
         written = str(node["figure"])
+        full = written
+        if "unit_written" in node:  # a table row: its scale and unit are the heading's
+            heading = str(node["unit_written"])
+            if not any(heading in q.text for q in quotes):
+                raise self.fail(
+                    f"{key}: unit_written {heading!r} occurs in none of its quotes "
+                    "(quote the heading that writes it too)",
+                    node,
+                    "unit_written",
+                )
+            full = f"{written} {heading}"
         try:
-            figure = parse_figure(written, unit)
+            figure = parse_figure(full, unit)
         except FigureError as err:
             raise self.fail(f"{key}: figure {err.message}", node, "figure") from None
         if figure.amount.unit != unit:

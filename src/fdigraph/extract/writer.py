@@ -20,7 +20,7 @@ from fdigraph.extract.places import UNKNOWN_NOTE, UNKNOWN_PROVINCE
 from fdigraph.extract.rankings import INDICATOR_CUES
 from fdigraph.extract.sectors import LABELS, first_named
 from fdigraph.extract.text import fold
-from fdigraph.figures import parse_figure
+from fdigraph.figures import parse_figure, unit_phrases
 
 INDICATOR_LABELS: dict[str, tuple[str, str]] = {
     "indicator-fdi-attraction": ("thu hút vốn FDI", "FDI attraction"),
@@ -168,12 +168,27 @@ def _held(draft: Draft, text: str, regions: dict[str, tuple[int, int]]) -> str:
 
 
 def _loadable(o: DraftObservation) -> bool:
-    """True when the loader can read the figure as written (a unit, or a scale of money)."""
+    """True when the loader can read the figure, as written or with its heading's unit."""
+    return _readable(o.figure, o.unit, o.value) or _unit_written(o) is not None
+
+
+def _readable(figure: str, unit: str, value: Decimal) -> bool:
     try:
-        parse_figure(o.figure, o.unit)
+        read = parse_figure(figure, unit)
     except FigureError:
         return False
-    return True
+    return read.amount.unit == unit and read.amount.value == abs(value)
+
+
+def _unit_written(o: DraftObservation) -> str | None:
+    """The scale and unit a table row takes from its heading (another of its quotes)."""
+    if _readable(o.figure, o.unit, o.value):
+        return None
+    for q in o.quotes[1:]:
+        for phrase in unit_phrases(q.text):
+            if phrase in q.text and _readable(f"{o.figure} {phrase}", o.unit, o.value):
+                return phrase
+    return None
 
 
 def _unloadable(draft: Draft, text: str, regions: dict[str, tuple[int, int]]) -> str:
@@ -272,6 +287,7 @@ def _observation(
             "counterpart": o.counterpart,
             "sector": o.sector,
             "figure": o.figure,
+            "unit_written": _unit_written(o),
             "value": o.value,
             "value_max": o.value_max,
             "unit": o.unit,
