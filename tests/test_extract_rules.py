@@ -798,14 +798,17 @@ def test_a_numbered_list_under_a_ranking_line_with_a_colon_ranks_its_rows() -> N
     assert ranks == {("CN", 1, "VN-41"), ("KR", 2, "VN-41"), ("JP", 3, "VN-41")}
 
 
-def test_a_figure_without_a_unit_of_its_own_is_written_as_a_comment() -> None:
+def test_a_table_row_is_written_with_its_headings_unit() -> None:
+    """'610' under '(triệu USD)': a fact with unit_written, the heading quoted beside it."""
     from fdigraph.extract.writer import to_yaml
 
     text = "\n\n".join(["Tin đầu tư", DATE_LINE, TABLE, "Minh Anh"]) + "\n"
     body = to_yaml(extract(text, source_id="t"), text)
     data = yaml.safe_load(body)
-    assert not any(o["figure"] == "610" for o in data.get("observations") or [])
-    assert "#   figure: '610'" in body or "#   figure: 610" in body
+    row = next(o for o in data["observations"] if str(o["figure"]) == "610")
+    assert row["unit_written"] == "triệu USD" and row["value"] == 610_000_000
+    assert any("(triệu USD)" in str(q) for q in row["quotes"])
+    assert "# REVIEW: figures without a unit" not in body
     assert len(data["rankings"]) == 3
 
 
