@@ -1144,3 +1144,13 @@ def test_a_comparison_follows_its_sentence_s_level_named_precisely_elsewhere() -
     )
     assert _one(draft, "90 triệu USD").measure == "fdiNewAndAdjustedCapital"
     assert _one(draft, "30%").measure == "fdiNewAndAdjustedCapital"
+
+
+def test_parks_in_operation_are_their_own_measure() -> None:
+    draft = _draft(
+        "Tỉnh Hà Nam hiện có 12 KCN được phê duyệt quy hoạch, trong đó 7 KCN đã đi vào hoạt động.",
+        "Tỉnh Long An có 30 khu công nghiệp đang hoạt động ổn định.",
+    )
+    assert _one(draft, "12 KCN").measure == "industrialParkCount"
+    assert _one(draft, "7 KCN").measure == "operatingIndustrialParkCount"
+    assert _one(draft, "30 khu công nghiệp").measure == "operatingIndustrialParkCount"

@@ -132,6 +132,7 @@ class FDI(DefinedNamespace):
     componentMeasureInvestorCountryCount: URIRef
     componentMeasureJobCount: URIRef
     componentMeasureLandArea: URIRef
+    componentMeasureOperatingIndustrialParkCount: URIRef
     componentMeasureOtherLandCleared: URIRef
     componentMeasureProgrammeImplementationDuration: URIRef
     componentMeasureProjectCount: URIRef
@@ -224,6 +225,7 @@ class FDI(DefinedNamespace):
     jobCount: URIRef
     landArea: URIRef
     legalBasis: URIRef
+    operatingIndustrialParkCount: URIRef
     originDomestic: URIRef
     originForeign: URIRef
     originUnstated: URIRef

@@ -60,6 +60,7 @@ MEASURE_UNITS: dict[str, tuple[str, ...]] = {
     "ddiValidProjectCount": ("NUM",),
     "investmentCapitalAttracted": _MONEY,
     "industrialParkCount": ("NUM",),
+    "operatingIndustrialParkCount": ("NUM",),
     "industrialClusterCount": ("NUM",),
     "industrialParkArea": ("HA",),
     "industrialLandLeasedArea": ("HA",),

@@ -83,9 +83,7 @@ _AMOUNT = re.compile(
 )
 
 
-_UNIT_PHRASE = re.compile(
-    rf"(?<!\w)(?:(?:{_SCALE_RE})\s*)?(?:{_UNIT_RE})(?!\w)", re.IGNORECASE
-)
+_UNIT_PHRASE = re.compile(rf"(?<!\w)(?:(?:{_SCALE_RE})\s*)?(?:{_UNIT_RE})(?!\w)", re.IGNORECASE)
 
 
 def unit_phrases(text: str) -> list[str]:

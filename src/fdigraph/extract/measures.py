@@ -106,6 +106,11 @@ _BOTH_SIDES = re.compile(
 _ONE_PLANT = re.compile(
     r"\b(khoi cong|nha may|resort|khu nghi duong|khach san|trung tam thuong mai)\b"
 )
+# Parks in operation, as against those decided or planned: the words right after the count
+# ("8 KCN đã đi vào hoạt động", "24 KCN đang hoạt động", "KCN đã hoạt động ổn định").
+_OPERATING = re.compile(
+    r"\W*(?:\w+\W+){0,3}?(?:da |dang )(?:di vao |chinh thuc )?(?:hoat dong|van hanh)\b"
+)
 # Growth measures: their percent is a level, not a growth of something else.
 GROWTH_MEASURES = {"grdpGrowth", "industrialProductionIndexGrowth"}
 
@@ -296,6 +301,8 @@ def _count(q: Quantity, window: Window) -> tuple[str, bool]:
         return "population", False
     for word, measure in _NOUNS:
         if noun.startswith(word):
+            if measure == "industrialParkCount" and _OPERATING.match(window.after):
+                return "operatingIndustrialParkCount", True  # "8 KCN đã đi vào hoạt động"
             return measure, True
     if noun.startswith("luot") or noun.startswith("giao dich"):
         near = Window(window.before[-50:], window.after[:70], "", False, False)
