@@ -1,10 +1,9 @@
 """SPARQL 1.1 Protocol rules, without a web framework.
 
-One table of formats drives content negotiation (as Oxigraph's server does): each row
-names a media type, the kind of result it carries and the Oxigraph serialiser. The rest
-turns the parameters of a request into an :class:`Operation` and refuses, before the
+Turns the parameters of a request into an :class:`Operation` and refuses, before the
 engine sees it, a query that is too long, nested too deep, an update, or a federated
-``SERVICE`` call to an endpoint not on the allowlist.
+``SERVICE`` call to an endpoint not on the allowlist. The answer's format is chosen in
+:mod:`fdigraph.formats`.
 """
 
 from __future__ import annotations
@@ -12,112 +11,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Literal
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header, parse_options_header
+from werkzeug.http import parse_options_header
 
 from fdigraph import lexer, size
 from fdigraph.config import DEFAULTS
 from fdigraph.errors import (
     LimitExceeded,
     Location,
-    NotAcceptable,
     QueryError,
     QueryRefused,
     ReadOnly,
     UnsupportedMediaType,
 )
-
-Kind = Literal["results", "graph"]
-
-
-@dataclass(frozen=True)
-class Format:
-    """One row of the negotiation table."""
-
-    name: str
-    media_type: str
-    kind: Kind
-    oxigraph: ox.QueryResultsFormat | ox.RdfFormat
-    aliases: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-
-    @property
-    def content_type(self) -> str:
-        text = self.media_type.startswith("text/") or self.name in {"json", "jsonld"}
-        return f"{self.media_type}; charset=utf-8" if text else self.media_type
-
-
-R, G = ox.QueryResultsFormat, ox.RdfFormat
-# The first row of each kind is its default, used when the request has no Accept header.
-FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", "results", R.JSON, ("application/json",)),
-    Format(
-        "xml", "application/sparql-results+xml", "results", R.XML, ("application/xml", "text/xml")
-    ),
-    Format("csv", "text/csv", "results", R.CSV),
-    Format("tsv", "text/tab-separated-values", "results", R.TSV),
-    Format("turtle", "text/turtle", "graph", G.TURTLE, ("application/x-turtle",), ("ttl",)),
-    Format("ntriples", "application/n-triples", "graph", G.N_TRIPLES, (), ("nt",)),
-    Format("jsonld", "application/ld+json", "graph", G.JSON_LD, ("application/json",), ("json",)),
-    Format("rdfxml", "application/rdf+xml", "graph", G.RDF_XML, ("application/xml",), ("xml",)),
-    Format("nquads", "application/n-quads", "graph", G.N_QUADS, (), ("nq",)),
-    Format("trig", "application/trig", "graph", G.TRIG),
-)
-BY_KIND: dict[str, tuple[Format, ...]] = {
-    kind: tuple(f for f in FORMATS if f.kind == kind) for kind in ("results", "graph")
-}
-# Canonical types before aliases, so that text/* means CSV rather than text/xml.
-_CANDIDATES = {
-    kind: [(f.media_type, f) for f in fmts] + [(a, f) for f in fmts for a in f.aliases]
-    for kind, fmts in BY_KIND.items()
-}
-_MEDIA = {kind: [m for m, _ in pairs] for kind, pairs in _CANDIDATES.items()}
-
-
-@lru_cache(maxsize=256)
-def negotiate(accept: str | None, kind: Kind, format_param: str | None = None) -> Format:
-    """Pick the format for a result of ``kind`` from a ``format`` parameter or Accept.
-
-    No Accept header (or an empty one) means the default; a header that matches
-    nothing is a 406, never a silent fallback. Clients send few distinct headers, so
-    answers are memoised (errors are raised again each time).
-    """
-    table = BY_KIND[kind]
-    if format_param:
-        wanted = format_param.strip().lower()
-        for fmt in table:
-            if wanted in (fmt.name, fmt.media_type, *fmt.names):
-                return fmt
-        if any(wanted in (f.name, f.media_type, *f.names) for f in FORMATS):
-            raise NotAcceptable(
-                f"format={format_param!r} cannot carry {_kind_text(kind)}; {_offer(kind)}"
-            )
-        raise QueryError(f"unknown format {format_param!r}; {_offer(kind)}")
-    if accept is None or not accept.strip():
-        return table[0]
-    # Media-type parameters (charset, profile) must not stop a match: Werkzeug
-    # compares them literally, so keep only the type and its quality.
-    parsed = parse_accept_header(accept, MIMEAccept)
-    plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
-    best = plain.best_match(_MEDIA[kind])
-    if best is None:
-        raise NotAcceptable(
-            f"nothing in Accept: {accept!r} can carry {_kind_text(kind)}; {_offer(kind)}"
-        )
-    return dict(_CANDIDATES[kind])[best]
-
-
-def _kind_text(kind: Kind) -> str:
-    return "query results" if kind == "results" else "an RDF graph"
-
-
-def _offer(kind: Kind) -> str:
-    return "use one of " + ", ".join(f.media_type for f in BY_KIND[kind])
+from fdigraph.formats import Kind
 
 
 @dataclass(frozen=True)

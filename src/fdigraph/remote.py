@@ -23,16 +23,15 @@ from typing import IO, Any, cast
 import httpx
 import pyoxigraph as ox
 
-from fdigraph import __version__
+from fdigraph import __version__, formats
 from fdigraph.errors import ConfigError, QueryError, RemoteStoreError, RemoteStoreTimeout
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Budget = Callable[[], float | None]  # seconds the caller still has, when it has a deadline
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 UNION = "union"
-ACCEPT = (
-    "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8,"
-    " application/sparql-results+xml;q=0.7, application/rdf+xml;q=0.5"
+ACCEPT = formats.accept_header(
+    ("json", 1), ("ntriples", 0.9), ("turtle", 0.8), ("xml", 0.7), ("rdfxml", 0.5)
 )
 MAX_BODY = 128 << 20  # an answer read whole (not streamed) may be at most this big
 GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

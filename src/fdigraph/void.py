@@ -29,7 +29,6 @@ PREFIXES = {
     "formats": "http://www.w3.org/ns/formats/",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
 }
-FORMATS_NS = "http://www.w3.org/ns/formats/"
 EXAMPLES = 5
 
 
@@ -198,6 +197,7 @@ def service_description(
 
     The default graph is the union of ``named_graphs``, which are listed in the default
     dataset too (whether the store or fdigraph makes the union, clients see the same).
+    ``result_formats`` are the W3C IRIs of the formats (``fdigraph.formats``).
     """
     svc = ox.NamedNode(endpoint)
     out = [
@@ -209,7 +209,7 @@ def service_description(
     if federation:
         out.append(ox.Triple(svc, _n(SD, "feature"), _n(SD, "BasicFederatedQuery")))
     for fmt in result_formats:
-        out.append(ox.Triple(svc, _n(SD, "resultFormat"), _n(FORMATS_NS, fmt)))
+        out.append(ox.Triple(svc, _n(SD, "resultFormat"), ox.NamedNode(fmt)))
     if dataset is not None:
         default = ox.BlankNode()
         out += [

@@ -15,11 +15,9 @@ from fdigraph.queries.params import Param
 from fdigraph.queries.publish import EXAMPLES_PATH, as_graph, examples_graph_iri
 from fdigraph.queries.remote import Endpoint, RemoteEndpointError
 from fdigraph.queries.results import (
-    ALIASES,
-    FORMATS,
-    Format,
     default_format,
     format_named,
+    offer,
     rows,
     serialize,
     text_table,
@@ -27,13 +25,10 @@ from fdigraph.queries.results import (
 from fdigraph.queries.run import Bound, bind, bound_text, run, run_remote
 
 __all__ = [
-    "ALIASES",
     "EXAMPLES_PATH",
-    "FORMATS",
     "Bound",
     "Catalogue",
     "Endpoint",
-    "Format",
     "HeaderError",
     "Param",
     "RemoteEndpointError",
@@ -45,6 +40,7 @@ __all__ = [
     "examples_graph_iri",
     "format_named",
     "load",
+    "offer",
     "openapi",
     "parse",
     "rows",

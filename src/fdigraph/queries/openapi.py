@@ -7,9 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from fdigraph import __version__
+from fdigraph.formats import SAVED
 from fdigraph.queries.catalogue import SavedQuery
 from fdigraph.queries.params import MAX_LENGTH, Param
-from fdigraph.queries.results import FORMATS
 
 _ITEM: dict[str, dict[str, Any]] = {
     "xsd:string": {"type": "string", "maxLength": MAX_LENGTH},
@@ -81,7 +81,7 @@ def document(
 
 def _operation(query: SavedQuery, base_iri: str) -> dict[str, Any]:
     vi = " — ".join(t for t in (query.title.get("vi"), query.description.get("vi")) if t)
-    content: dict[str, Any] = {f.media_type: {"schema": {"type": "string"}} for f in FORMATS}
+    content: dict[str, Any] = {f.media_type: {"schema": {"type": "string"}} for f in SAVED}
     content["application/sparql-results+json"] = {"schema": {"type": "object"}}
     content["application/ld+json"] = {"schema": {"type": ["object", "array"]}}
     content["text/html"] = {"schema": {"type": "string"}}

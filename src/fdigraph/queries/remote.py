@@ -11,15 +11,13 @@ from dataclasses import dataclass
 from rdflib import Graph
 from rdflib.query import Result
 
-from fdigraph import __version__
+from fdigraph import __version__, formats
 from fdigraph.errors import FdigraphError
 
-RESULTS_JSON = "application/sparql-results+json"
-GRAPH_TYPES = {
-    "application/n-triples": "nt",
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-}
+RESULTS_ACCEPT = formats.accept_header(("json", 1))
+GRAPH_ACCEPT = formats.accept_header(("ntriples", 1), ("turtle", 0.9))
+# The graph formats rdflib reads an answer in (Turtle when the type is none of them).
+READABLE = tuple(f for f in formats.SAVED if not f.tabular)
 
 
 class RemoteEndpointError(FdigraphError):
@@ -43,7 +41,7 @@ class Endpoint:
     def query(self, text: str, form: str) -> Result:
         """Send ``text``; parse the answer into an rdflib Result of the query's form."""
         graph_form = form in {"CONSTRUCT", "DESCRIBE"}
-        accept = "application/n-triples, text/turtle;q=0.9" if graph_form else RESULTS_JSON
+        accept = GRAPH_ACCEPT if graph_form else RESULTS_ACCEPT
         request = urllib.request.Request(
             self.url,
             data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
@@ -66,7 +64,8 @@ class Endpoint:
         try:
             if graph_form:
                 result = Result("CONSTRUCT")
-                result.graph = Graph().parse(data=body, format=GRAPH_TYPES.get(media, "turtle"))
+                fmt = formats.by_media_type(media, READABLE) or formats.BY_NAME["turtle"]
+                result.graph = Graph().parse(data=body, format=fmt.rdflib)
                 return result
             return Result.parse(io.BytesIO(body), format="json")
         except Exception as err:  # a parser's own error types vary by format

@@ -1,4 +1,4 @@
-"""Every saved-query result in every format, from one table.
+"""Every saved-query result in every saved format (``fdigraph.formats.SAVED``).
 
 A SELECT or ASK answer is also given as RDF (the W3C result-set vocabulary, as Jena
 writes it), and a CONSTRUCT answer also as a table of subject, predicate and object
@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef, Variable
@@ -19,6 +18,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier, Node
 
 from fdigraph.errors import QueryError
+from fdigraph.formats import SAVED, SAVED_NAMES, SAVED_OFFERS, Format, Offer
 from fdigraph.vocab import PREFIXES
 
 RS = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/result-set#")
@@ -29,41 +29,24 @@ SPARQL_XML = "http://www.w3.org/2005/sparql-results#"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # Jena's name for the one column of an ASK answer as CSV
 
 
-@dataclass(frozen=True)
-class Format:
-    """A result format: its short name, URL suffix and media type."""
-
-    name: str
-    suffix: str
-    media_type: str
-    rdflib: str
-    tabular: bool
-
-
-FORMATS: tuple[Format, ...] = (
-    Format("json", "json", "application/sparql-results+json", "json", True),
-    Format("xml", "xml", "application/sparql-results+xml", "xml", True),
-    Format("csv", "csv", "text/csv", "csv", True),
-    Format("tsv", "tsv", "text/tab-separated-values", "tsv", True),
-    Format("turtle", "ttl", "text/turtle", "turtle", False),
-    Format("jsonld", "jsonld", "application/ld+json", "json-ld", False),
-    Format("ntriples", "nt", "application/n-triples", "nt", False),
-)
-BY_NAME = {f.name: f for f in FORMATS} | {f.suffix: f for f in FORMATS}
-ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+def offer(form: str) -> Offer:
+    """What a saved query of ``form`` is offered in: every saved format, its default first."""
+    return SAVED_OFFERS["graph" if form in {"CONSTRUCT", "DESCRIBE"} else "results"]
 
 
 def format_named(name: str) -> Format:
     """The format called ``name`` (or with that suffix), or QueryError."""
     try:
-        return BY_NAME[name.lower()]
+        return SAVED_NAMES[name.lower()]
     except KeyError:
-        names = ", ".join(f.name for f in FORMATS)
+        names = ", ".join(f.name for f in SAVED)
         raise QueryError(f"unknown format {name!r}; formats: {names}") from None
 
 
 def default_format(form: str) -> Format:
-    return BY_NAME["turtle" if form in {"CONSTRUCT", "DESCRIBE"} else "json"]
+    fmt = offer(form).default
+    assert fmt is not None  # a saved query's default is a format, never the page
+    return fmt
 
 
 def normalise(result: Result) -> Result:

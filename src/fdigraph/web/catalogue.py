@@ -19,8 +19,9 @@ from rdflib import Graph
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from fdigraph import config, queries
-from fdigraph.errors import NotAcceptable, QueryError, QueryParamError, UnknownQuery
+from fdigraph import config, formats, queries
+from fdigraph.errors import QueryError, QueryParamError, UnknownQuery
+from fdigraph.formats import Format
 from fdigraph.labels import Text
 from fdigraph.web import query_page
 from fdigraph.web.cache import keep
@@ -115,7 +116,7 @@ def run_query(name: str) -> ResponseReturnValue:
         return _page(state, query)
     raw = {key: request.args.getlist(key) for key in request.args}
     result = state.deadline(lambda: queries.run(state.graph(), query, raw, base_iri=state.base_iri))
-    response = Response(queries.serialize(result, fmt), content_type=_content_type(fmt))
+    response = Response(queries.serialize(result, fmt), content_type=fmt.content_type)
     response.headers.add("Vary", "Accept")
     if state.etag is not None:
         response.headers["ETag"] = state.etag(("queries", name, request.query_string, fmt.name))
@@ -190,42 +191,26 @@ def openapi() -> Response:
     return _json(doc)
 
 
-def _pick(query: queries.SavedQuery, suffix: str) -> queries.Format | None:
+def _pick(query: queries.SavedQuery, suffix: str) -> Format | None:
     """The format from the suffix, else from Accept; None means HTML."""
+    offer = queries.offer(query.form)
     if suffix:
         try:
-            return queries.format_named(suffix)
+            return formats.negotiate(None, offer, suffix.lower())
         except QueryError:
             raise UnknownQuery(f"no format .{suffix}; use {_suffixes()}") from None
-    accept = request.headers.get("Accept")
-    default = queries.default_format(query.form)
-    if not accept or not accept.strip():
-        return default
-    offers = {default.media_type: default}
-    offers |= {f.media_type: f for f in queries.FORMATS}
-    offers |= {m: queries.format_named(n) for m, n in queries.ALIASES.items()}
-    parsed = parse_accept_header(accept, MIMEAccept)
-    plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
-    best = plain.best_match([*offers, HTML])
-    if best is None:
-        raise NotAcceptable(f"nothing in Accept: {accept!r} is offered; use {_suffixes()}")
-    return None if best == HTML else offers[best]
+    return formats.negotiate(request.headers.get("Accept"), offer)
 
 
 def _suffixes() -> str:
-    return ", ".join(f".{f.suffix}" for f in queries.FORMATS)
-
-
-def _content_type(fmt: queries.Format) -> str:
-    text = fmt.media_type.startswith("text/") or fmt.name in {"json", "jsonld"}
-    return f"{fmt.media_type}; charset=utf-8" if text else fmt.media_type
+    return ", ".join(f".{f.suffix}" for f in formats.SAVED)
 
 
 def _links(query: queries.SavedQuery, query_string: str) -> dict[str, str]:
     tail = f"?{query_string}" if query_string else ""
     return {
         f.suffix: url_for("queries.run_query", name=f"{query.name}.{f.suffix}") + tail
-        for f in queries.FORMATS
+        for f in formats.SAVED
     }
 
 

@@ -24,10 +24,8 @@ from flask import (
     url_for,
 )
 from flask import abort as flask_abort
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
-from fdigraph import config, protocol, queries
+from fdigraph import config, formats, queries
 from fdigraph.errors import FdigraphError
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
 from fdigraph.web.cache import keep
@@ -35,7 +33,6 @@ from fdigraph.web.cache import keep
 bp = Blueprint("editor", __name__, template_folder="templates")
 YASGUI = ("node_modules", "@zazuko", "yasgui", "build")
 ASSETS = frozenset({"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"})
-HTML = "text/html"
 
 
 def init_app(app: Flask) -> None:
@@ -49,12 +46,7 @@ def yasgui_dir() -> Path:
 
 def prefers_html() -> bool:
     """An explicit text/html that beats every format the endpoint itself offers."""
-    parsed = parse_accept_header(request.headers.get("Accept") or "", MIMEAccept)
-    plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
-    if HTML not in plain.values():
-        return False
-    offers = [m for f in protocol.FORMATS for m in (f.media_type, *f.aliases)]
-    return plain.quality(HTML) > max(plain.quality(m) for m in offers)
+    return formats.prefers_html(request.headers.get("Accept") or "")
 
 
 def _editor_for_browsers() -> Response | None:

@@ -40,7 +40,8 @@ from fdigraph.errors import (
     ServiceFailed,
     StoreError,
 )
-from fdigraph.protocol import Format, Operation, QueryShape
+from fdigraph.formats import Format
+from fdigraph.protocol import Operation, QueryShape
 from fdigraph.web import results
 from fdigraph.web.results import Serialised
 

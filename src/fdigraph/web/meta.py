@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from fdigraph import protocol, sandbox, void
+from fdigraph import formats, sandbox, void
 from fdigraph.errors import FdigraphError
 from fdigraph.web import dumps
 from fdigraph.web.cache import keep
@@ -126,7 +126,7 @@ def well_known_void() -> BaseResponse:
         from fdigraph.web import void_page
 
         return void_page.page(triples, files, endpoint.value)
-    fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
+    fmt = formats.endpoint(request.headers.get("Accept"), "graph", request.args.get("format"))
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
     response = Response(body, content_type=fmt.content_type)
     response.headers["ETag"] = eng.etag(("void", fmt.name, request.host_url))

@@ -19,8 +19,9 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response as BaseResponse
 
-from fdigraph import chart, describe, front, labels, overview, protocol, search
-from fdigraph.errors import FdigraphError, NotAcceptable, UnknownQuery
+from fdigraph import chart, describe, formats, front, labels, overview, protocol, search
+from fdigraph.errors import FdigraphError, UnknownQuery
+from fdigraph.formats import Format
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
 from fdigraph.web import dumps, editor, search_index
 from fdigraph.web.cache import keep
@@ -29,7 +30,6 @@ from fdigraph.web.engine import RUNNER, Engine
 bp = Blueprint("pages", __name__, template_folder="templates")
 HTML = "text/html"
 LANG_COOKIE = front.LANG_COOKIE
-SUFFIXES = {"ttl": "turtle", "nt": "ntriples", "jsonld": "jsonld", "rdf": "rdfxml", "html": "html"}
 T = TypeVar("T")
 
 
@@ -101,33 +101,16 @@ def render(template: str, status: int = 200, **context: Any) -> Response:
     return response
 
 
-def _negotiate(path: str) -> tuple[str, protocol.Format | None]:
+def _negotiate(path: str) -> tuple[str, Format | None]:
     """Strip a format suffix; the format from it, ``?format=`` or Accept (None: HTML)."""
     stem, dot, suffix = path.rpartition(".")
     wanted = request.args.get("format")
-    if dot and suffix in SUFFIXES:
+    if dot and suffix in formats.PAGE.suffixes:
         path, wanted = stem, suffix
-    wanted = SUFFIXES.get(wanted or "", wanted)
-    if wanted in ("html", HTML):
-        return path, None
-    if wanted:
-        return path, protocol.negotiate(None, "graph", wanted)
-    accept = request.headers.get("Accept")
-    if not accept or not accept.strip():
-        return path, None
-    offers = [HTML, "application/xhtml+xml"]
-    offers += [m for f in protocol.BY_KIND["graph"] for m in (f.media_type, *f.aliases)]
-    parsed = parse_accept_header(accept, MIMEAccept)
-    plain = MIMEAccept([(value.split(";", 1)[0].strip().lower(), q) for value, q in parsed])
-    best = plain.best_match(offers)
-    if best is None:
-        raise NotAcceptable(f"nothing in Accept: {accept!r} is offered; use text/html or RDF")
-    if best in (HTML, "application/xhtml+xml"):
-        return path, None
-    return path, protocol.negotiate(best, "graph")
+    return path, formats.negotiate(request.headers.get("Accept"), formats.PAGE, wanted)
 
 
-def _rdf(query: str, fmt: protocol.Format, key: tuple[Any, ...]) -> BaseResponse:
+def _rdf(query: str, fmt: Format, key: tuple[Any, ...]) -> BaseResponse:
     """The CONSTRUCT ``query`` through the endpoint's engine, in ``fmt``."""
     eng = _engine()
     shape = protocol.QueryShape("CONSTRUCT", False, dict(PREFIXES))
@@ -179,7 +162,7 @@ def resource(path: str) -> BaseResponse:
 def ontology(suffix: str) -> BaseResponse:
     """The ontology document: every term under an anchor, or the whole graph in RDF."""
     keep()
-    if suffix and suffix not in SUFFIXES:
+    if suffix and suffix not in formats.PAGE.suffixes:
         return not_found(f"def/fdi.{suffix}")
     _, fmt = _negotiate(f"fdi.{suffix}" if suffix else "fdi")
     run = rows()

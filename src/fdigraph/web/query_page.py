@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
-from fdigraph import labels, queries
+from fdigraph import formats, labels, queries
 from fdigraph.errors import QueryParamError
 from fdigraph.labels import Link, Runner, Text
 
@@ -38,15 +38,6 @@ TYPES_VI = {
     "lang": "một mã ngôn ngữ như en hoặc vi",
 }
 INPUT_TYPES = {"xsd:integer": "number", "xsd:decimal": "text", "xsd:date": "date"}
-FORMAT_NAMES = {
-    "json": "SPARQL JSON",
-    "xml": "SPARQL XML",
-    "csv": "CSV",
-    "tsv": "TSV",
-    "turtle": "Turtle",
-    "jsonld": "JSON-LD",
-    "ntriples": "N-Triples",
-}
 MAX_TRIES = 60  # queries run to find values that give rows, at most
 TRY_SECONDS = 1.5
 MAX_SUGGESTIONS = 8  # per parameter
@@ -246,11 +237,11 @@ def downloads(query: queries.SavedQuery, raw: Raw) -> list[tuple[str, str]]:
     tail = urlencode([(k, v) for k, vs in raw.items() for v in vs if v], doseq=True)
     return [
         (
-            FORMAT_NAMES.get(f.name, f.name),
+            f.label,
             url_for("queries.run_query", name=f"{query.name}.{f.suffix}")
             + (f"?{tail}" if tail else ""),
         )
-        for f in queries.FORMATS
+        for f in formats.SAVED
     ]
 
 

@@ -29,7 +29,8 @@ from typing import Any, ClassVar
 import pyoxigraph as ox
 
 from fdigraph.errors import FdigraphError, QueryError
-from fdigraph.protocol import Format, Operation, QueryShape
+from fdigraph.formats import Format
+from fdigraph.protocol import Operation, QueryShape
 from fdigraph.remote import RemoteStore
 from fdigraph.store import BuildInfo
 from fdigraph.web import results

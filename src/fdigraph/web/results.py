@@ -16,7 +16,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from fdigraph.protocol import Format
+from fdigraph.formats import Format
 
 
 @dataclass(frozen=True)

@@ -8,25 +8,13 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from fdigraph import protocol, void
+from fdigraph import formats, protocol, void
 from fdigraph.errors import ReadOnly
 from fdigraph.web.cache import keep
 from fdigraph.web.engine import LRU, Engine
 
 bp = Blueprint("sparql", __name__)
 TRUNCATED = "Fdigraph-Truncated"
-_FORMAT_IRIS = {
-    "json": "SPARQL_Results_JSON",
-    "xml": "SPARQL_Results_XML",
-    "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV",
-    "turtle": "Turtle",
-    "ntriples": "N-Triples",
-    "jsonld": "JSON-LD",
-    "rdfxml": "RDF_XML",
-    "nquads": "N-Quads",
-    "trig": "TriG",
-}
 
 
 def engine() -> Engine:
@@ -52,7 +40,7 @@ def sparql() -> BaseResponse:
         max_operators=settings["MAX_EXPRESSION_LENGTH"],
         max_members=settings["MAX_COLLECTION_LENGTH"],
     )
-    fmt = protocol.negotiate(request.headers.get("Accept"), shape.kind, op.format)
+    fmt = formats.endpoint(request.headers.get("Accept"), shape.kind, op.format)
     base = endpoint_url(request.environ)
     key = (op.query, op.default_graphs, op.named_graphs, fmt.name, base)
     eng = engine()
@@ -86,7 +74,7 @@ def endpoint_url(environ: dict[str, Any]) -> str:
 def service_description() -> BaseResponse:
     """SPARQL 1.1 Service Description, in an RDF format chosen by Accept."""
     keep()
-    fmt = protocol.negotiate(request.headers.get("Accept"), "graph", request.args.get("format"))
+    fmt = formats.endpoint(request.headers.get("Accept"), "graph", request.args.get("format"))
     eng = engine()
     triples = service_triples(request.base_url)
     body = ox.serialize(triples, format=fmt.oxigraph, prefixes=void.PREFIXES)  # type: ignore[arg-type]
@@ -102,7 +90,7 @@ def service_triples(endpoint: str) -> list[ox.Triple]:
     return void.service_description(
         endpoint,
         dataset=void.dataset_iri(eng.info.base_iri or settings["BASE_IRI"]),
-        result_formats=[_FORMAT_IRIS[f.name] for f in protocol.FORMATS],
+        result_formats=[f.iri for f in formats.FORMATS],
         void_url=request.host_url + ".well-known/void",
         federation=bool(settings["SERVICE_ALLOWLIST"].split()),
         named_graphs=eng.info.graphs,
