@@ -1144,3 +1144,17 @@ def test_a_comparison_follows_its_sentence_s_level_named_precisely_elsewhere() -
     )
     assert _one(draft, "90 triệu USD").measure == "fdiNewAndAdjustedCapital"
     assert _one(draft, "30%").measure == "fdiNewAndAdjustedCapital"
+
+
+def _dated(date_line: str, *paragraphs: str, title: str = "Tin đầu tư") -> Draft:
+    return extract("\n\n".join([title, date_line, *paragraphs, "Minh Anh"]) + "\n", source_id="t")
+
+
+def test_a_review_dated_in_january_of_the_whole_year_before_reports_on_that_year() -> None:
+    draft = _dated(
+        "Thứ Năm, 09/01/2025 - 10:00",
+        "Cả năm 2024, Bình Định thu hút 210 triệu USD vốn FDI. Trong năm qua, tỉnh cấp mới"
+        " 14 dự án FDI với tổng vốn 150 triệu USD.",
+    )
+    assert _one(draft, "14 dự án").period == "2024"
+    assert _one(draft, "150 triệu USD").period == "2024"

@@ -302,9 +302,17 @@ def current_year(text: str) -> int | None:
     partial = [int(m[1]) for m in re.finditer(rf"\d{{1,2}} thang(?: dau)? nam {_YEAR}", folded)]
     if partial:
         return max(partial)
-    dated = [int(m[1]) for m in re.finditer(rf"\d{{1,2}}[/-]\d{{1,2}}[/-]{_YEAR}", folded)]
-    if dated:
-        return max(dated)
+    days = [
+        m.groups()
+        for m in re.finditer(rf"\b\d{{1,2}}[/-](\d{{1,2}})[/-]{_YEAR}", folded)
+        if 1 <= int(m[1]) <= 12
+    ]
+    if days:
+        month, latest = max((int(y), int(mo)) for mo, y in days)[::-1]
+        # A review dated in January or February of "cả năm 2024": it reports on 2024.
+        if month <= 2 and re.search(rf"\bca nam {latest - 1}\b", folded):
+            return latest - 1
+        return latest
     # "Quý I/2024, ... tăng 60,7% so với cùng kỳ năm 2023": the quarter's year, not the base's.
     parts = [
         int(m[1])
