@@ -1158,3 +1158,11 @@ def test_a_review_dated_in_january_of_the_whole_year_before_reports_on_that_year
     )
     assert _one(draft, "14 dự án").period == "2024"
     assert _one(draft, "150 triệu USD").period == "2024"
+
+
+def test_a_target_s_year_written_just_after_it_is_its_own() -> None:
+    draft = _draft(
+        "Năm 2024, Bình Định vượt kế hoạch thu hút FDI, đặt mục tiêu 300 triệu USD cho năm 2025.",
+    )
+    fact = _one(draft, "300 triệu USD")
+    assert (fact.period, fact.status) == ("2025", "target")

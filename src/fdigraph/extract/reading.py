@@ -390,6 +390,10 @@ def _references(folded: str, s: Span, places: list[Place], area: str | None) -> 
     return out
 
 
+# A period the figure is given to, just after it: "500 triệu USD cho năm 2025".
+_OWN_PERIOD_AFTER = re.compile(r"\s*(?:von fdi\s+)?(?:cho|vao)\s+")
+
+
 def _period(
     q: Quantity,
     stock: bool,
@@ -426,6 +430,10 @@ def _period(
             )
         ]
     chosen = before[-1] if before else after[0] if after else None
+    if folded is not None and after and _OWN_PERIOD_AFTER.fullmatch(folded, q.end, after[0].start):
+        # "đặt mục tiêu 500 triệu USD cho năm 2025" after "Năm 2024, ...": the year given to
+        # the figure itself.
+        chosen = after[0]
     inferred: str | None = None
     if chosen is None:
         if (carried is None or carried.period is None) and stock and published is not None:
