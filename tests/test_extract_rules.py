@@ -1166,3 +1166,13 @@ def test_a_target_s_year_written_just_after_it_is_its_own() -> None:
     )
     fact = _one(draft, "300 triệu USD")
     assert (fact.period, fact.status) == ("2025", "target")
+
+
+def test_months_in_words_opening_a_sentence_are_the_year_s_span() -> None:
+    draft = _draft(
+        "Chín tháng năm 2024, Nam Định thu hút 300 triệu USD vốn FDI.",
+        "Hiện tỉnh có 6 KCN. Chín tháng, kim ngạch xuất khẩu của tỉnh đạt 1,5 tỷ USD, tăng 12%"
+        " so với cùng kỳ.",
+    )
+    assert _one(draft, "1,5 tỷ USD").period == "2024-01/2024-09"
+    assert _one(draft, "12%").period == "2024-01/2024-09"

@@ -256,7 +256,11 @@ def _read(
             return None if y is None else made(parse_iso_period(f"{y}-01/{y}-06"), match[1] is None)
         if kind == "months":
             if not match[1].isdigit() and "dau" not in match[0] and not match[2]:
-                return None
+                # "Chín tháng, giá trị xuất khẩu ... đạt": months in words opening a sentence
+                # are the span of the year in context; elsewhere "ba tháng" may be a duration.
+                opens = re.search(r"(?:^|[.!?\n])\s*$", match.string[max(0, s - 3) : s])
+                if not (opens and match.string.startswith(",", e)):
+                    return None
             months, y = _months(match[1]), match[2]
             if not 1 <= months <= 12 or (y is None and year is None):
                 return None
