@@ -1176,3 +1176,10 @@ def test_months_in_words_opening_a_sentence_are_the_year_s_span() -> None:
     )
     assert _one(draft, "1,5 tỷ USD").period == "2024-01/2024-09"
     assert _one(draft, "12%").period == "2024-01/2024-09"
+
+
+def test_land_leased_is_read_from_the_verb_not_from_the_land_named_after() -> None:
+    draft = _draft(
+        "Tính đến ngày 30/9/2024, các KCN của Nam Định đã cho thuê 700 ha đất công nghiệp."
+    )
+    assert _one(draft, "700 ha").measure == "industrialLandLeasedArea"
