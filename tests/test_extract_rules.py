@@ -1183,3 +1183,14 @@ def test_land_leased_is_read_from_the_verb_not_from_the_land_named_after() -> No
         "Tính đến ngày 30/9/2024, các KCN của Nam Định đã cho thuê 700 ha đất công nghiệp."
     )
     assert _one(draft, "700 ha").measure == "industrialLandLeasedArea"
+
+
+def test_a_count_of_both_sides_split_in_brackets_and_cues_after_the_bracket() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, các KCN của Nam Định cấp mới 20 dự án (15 dự án FDI và 5 dự án DDI)"
+        " và điều chỉnh tăng vốn cho 12 lượt dự án FDI."
+    )
+    assert "20 dự án" not in {o.figure for o in draft.observations}
+    assert _one(draft, "15 dự án").measure == "fdiNewProjectCount"
+    assert _one(draft, "5 dự án").measure == "ddiNewProjectCount"
+    assert _one(draft, "12 lượt dự án").measure == "fdiAdjustmentCount"
