@@ -85,6 +85,34 @@ def test_national_figures_belong_to_vietnam(article_draft: Draft) -> None:
     assert areas[(27, "certifiedLabourRate")] == "VN"
 
 
+def _area_option(article: Path) -> list[str]:
+    """``--area CODE`` for an article that never names its province (its labels' one area),
+    as its curator runs it; nothing for any other article."""
+    from fdigraph.extract.places import UNKNOWN_PROVINCE
+
+    labels = article.with_suffix(".yaml")
+    if not labels.is_file():
+        return []
+    draft = _draft(article)
+    if all(o.area != UNKNOWN_PROVINCE for o in draft.observations):
+        return []
+    return ["--area", _curated(labels)["source"]["about"][0]]
+
+
+def test_an_article_naming_no_province_is_scored_with_its_labelled_area() -> None:
+    from fdigraph.extract.evaluate import draft_as_curated
+
+    text = "Tỉnh thu hút 12 dự án FDI\n\nNăm 2024, toàn tỉnh cấp mới 12 dự án FDI.\n"
+    plain = extract(text, source_id="x")
+    assert {o.area for o in plain.observations} == {"VN-??"}
+    drafted = draft_as_curated(text, "x", {"source": {"about": ["VN-37"]}})
+    assert {o.area for o in drafted.observations} == {"VN-37"}
+    named = "Tây Ninh thu hút 12 dự án FDI\n\nNăm 2024, Tây Ninh cấp mới 12 dự án FDI.\n"
+    assert draft_as_curated(named, "x", {"source": {"about": ["VN-44"]}}) == extract(
+        named, source_id="x"
+    )
+
+
 @pytest.mark.parametrize("article", [ARTICLE, *sorted(OWN.glob("*.txt"))], ids=lambda p: p.stem)
 def test_a_draft_loads_as_a_fact_file(tmp_path: Path, article: Path) -> None:
     from fdigraph.sources import load_facts, load_reference
@@ -96,7 +124,8 @@ def test_a_draft_loads_as_a_fact_file(tmp_path: Path, article: Path) -> None:
         article.read_text(encoding="utf-8"), encoding="utf-8"
     )
     out = tmp_path / "facts" / f"{article.stem}.yaml"
-    result = CliRunner().invoke(main, ["extract", str(article), "--output", str(out)])
+    args = ["extract", str(article), "--output", str(out), *_area_option(article)]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     drafted = yaml.safe_load(out.read_text(encoding="utf-8"))
     facts = load_facts(out, tmp_path, load_reference(tmp_path))

@@ -1154,3 +1154,53 @@ def test_parks_in_operation_are_their_own_measure() -> None:
     assert _one(draft, "12 KCN").measure == "industrialParkCount"
     assert _one(draft, "7 KCN").measure == "operatingIndustrialParkCount"
     assert _one(draft, "30 khu công nghiệp").measure == "operatingIndustrialParkCount"
+
+
+def _dated(date_line: str, *paragraphs: str, title: str = "Tin đầu tư") -> Draft:
+    return extract("\n\n".join([title, date_line, *paragraphs, "Minh Anh"]) + "\n", source_id="t")
+
+
+def test_a_review_dated_in_january_of_the_whole_year_before_reports_on_that_year() -> None:
+    draft = _dated(
+        "Thứ Năm, 09/01/2025 - 10:00",
+        "Cả năm 2024, Bình Định thu hút 210 triệu USD vốn FDI. Trong năm qua, tỉnh cấp mới"
+        " 14 dự án FDI với tổng vốn 150 triệu USD.",
+    )
+    assert _one(draft, "14 dự án").period == "2024"
+    assert _one(draft, "150 triệu USD").period == "2024"
+
+
+def test_a_target_s_year_written_just_after_it_is_its_own() -> None:
+    draft = _draft(
+        "Năm 2024, Bình Định vượt kế hoạch thu hút FDI, đặt mục tiêu 300 triệu USD cho năm 2025.",
+    )
+    fact = _one(draft, "300 triệu USD")
+    assert (fact.period, fact.status) == ("2025", "target")
+
+
+def test_months_in_words_opening_a_sentence_are_the_year_s_span() -> None:
+    draft = _draft(
+        "Chín tháng năm 2024, Nam Định thu hút 300 triệu USD vốn FDI.",
+        "Hiện tỉnh có 6 KCN. Chín tháng, kim ngạch xuất khẩu của tỉnh đạt 1,5 tỷ USD, tăng 12%"
+        " so với cùng kỳ.",
+    )
+    assert _one(draft, "1,5 tỷ USD").period == "2024-01/2024-09"
+    assert _one(draft, "12%").period == "2024-01/2024-09"
+
+
+def test_land_leased_is_read_from_the_verb_not_from_the_land_named_after() -> None:
+    draft = _draft(
+        "Tính đến ngày 30/9/2024, các KCN của Nam Định đã cho thuê 700 ha đất công nghiệp."
+    )
+    assert _one(draft, "700 ha").measure == "industrialLandLeasedArea"
+
+
+def test_a_count_of_both_sides_split_in_brackets_and_cues_after_the_bracket() -> None:
+    draft = _draft(
+        "9 tháng năm 2024, các KCN của Nam Định cấp mới 20 dự án (15 dự án FDI và 5 dự án DDI)"
+        " và điều chỉnh tăng vốn cho 12 lượt dự án FDI."
+    )
+    assert "20 dự án" not in {o.figure for o in draft.observations}
+    assert _one(draft, "15 dự án").measure == "fdiNewProjectCount"
+    assert _one(draft, "5 dự án").measure == "ddiNewProjectCount"
+    assert _one(draft, "12 lượt dự án").measure == "fdiAdjustmentCount"

@@ -65,6 +65,13 @@ _HA: tuple[tuple[str, str], ...] = (
     (r"dat do thi|dat khac", "otherLandCleared"),
     (r"khu cong nghiep|kcn|cum cong nghiep|ccn", "industrialParkArea"),
 )
+# A verb just before an area in ha: what was done with the land.
+_LAND_VERBS = {
+    "cho thue": "industrialLandLeasedArea",
+    "da thue": "industrialLandLeasedArea",
+    "giai phong mat bang": "industrialLandCleared",
+}
+_LAND_VERB = re.compile(r"\b(cho thue|da thue|giai phong mat bang)\s+(?:duoc\s+)?$")
 _PERCENT: tuple[tuple[str, str], ...] = (
     (r"ky so", "digitalSignatureAdoptionRate"),
     (r"qua dao tao", "trainedLabourRate"),
@@ -182,6 +189,11 @@ def measure_of(q: Quantity, window: Window) -> tuple[str, bool]:
     if q.unit == "HA":
         if re.search(r"\bha\s*/\s*$", window.sentence):
             return "industrialParkArea", True  # "đã cho thuê 525,51 ha/927,60 ha"
+        verb = _LAND_VERB.search(window.before)
+        if verb is not None:
+            # "đã cho thuê 702,5 ha đất công nghiệp": the verb says what was done with the
+            # land; the noun after only says which land.
+            return _LAND_VERBS[verb[1]], True
         found = _nearest(_HA, window) or _nearest(_HA, _whole(window))
         return (found[0], True) if found else ("landArea", False)
     if q.unit == "PERCENT":

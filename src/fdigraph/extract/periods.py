@@ -256,7 +256,11 @@ def _read(
             return None if y is None else made(parse_iso_period(f"{y}-01/{y}-06"), match[1] is None)
         if kind == "months":
             if not match[1].isdigit() and "dau" not in match[0] and not match[2]:
-                return None
+                # "Chín tháng, giá trị xuất khẩu ... đạt": months in words opening a sentence
+                # are the span of the year in context; elsewhere "ba tháng" may be a duration.
+                opens = re.search(r"(?:^|[.!?\n])\s*$", match.string[max(0, s - 3) : s])
+                if not (opens and match.string.startswith(",", e)):
+                    return None
             months, y = _months(match[1]), match[2]
             if not 1 <= months <= 12 or (y is None and year is None):
                 return None
@@ -302,9 +306,17 @@ def current_year(text: str) -> int | None:
     partial = [int(m[1]) for m in re.finditer(rf"\d{{1,2}} thang(?: dau)? nam {_YEAR}", folded)]
     if partial:
         return max(partial)
-    dated = [int(m[1]) for m in re.finditer(rf"\d{{1,2}}[/-]\d{{1,2}}[/-]{_YEAR}", folded)]
-    if dated:
-        return max(dated)
+    days = [
+        m.groups()
+        for m in re.finditer(rf"\b\d{{1,2}}[/-](\d{{1,2}})[/-]{_YEAR}", folded)
+        if 1 <= int(m[1]) <= 12
+    ]
+    if days:
+        month, latest = max((int(y), int(mo)) for mo, y in days)[::-1]
+        # A review dated in January or February of "cả năm 2024": it reports on 2024.
+        if month <= 2 and re.search(rf"\bca nam {latest - 1}\b", folded):
+            return latest - 1
+        return latest
     # "Quý I/2024, ... tăng 60,7% so với cùng kỳ năm 2023": the quarter's year, not the base's.
     parts = [
         int(m[1])

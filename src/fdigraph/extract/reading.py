@@ -49,7 +49,7 @@ _ESTIMATE = re.compile(r"\b(uoc dat|uoc tinh|uoc thuc hien|uoc|du kien|du bao)\b
 _WILL = re.compile(r"(?<!chia )(?<!san )\bse\b")
 _WHOLE_OF_SHARE = re.compile(r"\bchiem (?:khoang |gan |hon |tren )?[\d,]+\s*%[^,;%]*\bcua\s+$")
 _BOTH_PARTS = re.compile(
-    r"[^;.]{0,40}?\b(?:gom|bao gom|trong do)\s+[\d.]+ du an (?:fdi|nuoc ngoai)\b[^;]{0,80}?"
+    r"[^;.(]{0,40}?(?:\b(?:gom|bao gom|trong do)\s+|\()[\d.]+ du an (?:fdi|nuoc ngoai)\b[^;]{0,80}?"
     r"\b[\d.]+ du an (?:ddi|trong nuoc)\b"
 )
 _PLANNED = re.compile(r"\b(?:ke hoach|muc tieu|phan dau|chi tieu)(?: \w+)?\s*(?:trong\s+)?$")
@@ -390,6 +390,10 @@ def _references(folded: str, s: Span, places: list[Place], area: str | None) -> 
     return out
 
 
+# A period the figure is given to, just after it: "500 triệu USD cho năm 2025".
+_OWN_PERIOD_AFTER = re.compile(r"\s*(?:von fdi\s+)?(?:cho|vao)\s+")
+
+
 def _period(
     q: Quantity,
     stock: bool,
@@ -426,6 +430,10 @@ def _period(
             )
         ]
     chosen = before[-1] if before else after[0] if after else None
+    if folded is not None and after and _OWN_PERIOD_AFTER.fullmatch(folded, q.end, after[0].start):
+        # "đặt mục tiêu 500 triệu USD cho năm 2025" after "Năm 2024, ...": the year given to
+        # the figure itself.
+        chosen = after[0]
     inferred: str | None = None
     if chosen is None:
         if (carried is None or carried.period is None) and stock and published is not None:
@@ -513,7 +521,7 @@ def _observation(
     if subject is not None and subject.start > q.start:
         stock = True  # "Với 357 dự án, tổng vốn 5,98 tỷ USD, hiện Nhật Bản đứng thứ 2"
     domestic = "fdi" not in q.noun and investor_side(head, after)
-    clause_after = re.split(r"[;,(:]\s|\s[-\u2013]\s", after, maxsplit=1)[0]
+    clause_after = re.split(r"[;,(:)]\s|\s[-\u2013]\s", after, maxsplit=1)[0]
     foreign = any(p.kind == "country" and p.code != "VN" for p in here.places)
     window = Window(before, clause_after, head, domestic, stock, foreign)
     measure, cued = measure_of(q, window)
