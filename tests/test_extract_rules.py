@@ -1204,3 +1204,13 @@ def test_a_count_of_both_sides_split_in_brackets_and_cues_after_the_bracket() ->
     assert _one(draft, "15 dự án").measure == "fdiNewProjectCount"
     assert _one(draft, "5 dự án").measure == "ddiNewProjectCount"
     assert _one(draft, "12 lượt dự án").measure == "fdiAdjustmentCount"
+
+
+def test_new_projects_and_adjustments_then_one_capital_is_new_and_adjusted() -> None:
+    draft = _draft(
+        "10 tháng năm 2024, các KCN của tỉnh Hà Nam thu hút 18 dự án FDI mới và 9 lượt tăng"
+        " vốn với tổng vốn đăng ký 412 triệu USD."
+    )
+    assert _one(draft, "412 triệu USD").measure == "fdiNewAndAdjustedCapital"
+    assert _one(draft, "18 dự án").measure == "fdiNewProjectCount"
+    assert _one(draft, "9 lượt").measure == "fdiAdjustmentCount"

@@ -256,6 +256,8 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
     kind = component[0] if component else None
     if kind in {None, "adjusted"} and _new_and_adjusted(window.sentence):
         kind = "new+adjusted"
+    if kind == "adjusted" and _NEW_THEN_ADJUSTED.search(window.sentence[-200:].split(";")[-1]):
+        kind = "new+adjusted"  # "24 dự án mới và 21 lượt tăng vốn với tổng vốn ... X"
     if window.domestic:
         if window.stock:
             return "ddiRegisteredCapital", True
@@ -287,6 +289,12 @@ def _money(q: Quantity, window: Window) -> tuple[str, bool]:
 # Words that name one component after "cấp mới và điều chỉnh": the figure is of it.
 _ONE_COMPONENT = re.compile(
     r"\b(?:cap moi|dang ky moi|du an moi|dieu chinh|gop von|mua co phan|thuc hien|giai ngan)\b"
+)
+# New projects and adjustments counted side by side, then one capital for both: "24 dự án
+# FDI mới và 21 lượt tăng vốn đầu tư với tổng vốn đăng ký 930 triệu USD" (folded text).
+_NEW_THEN_ADJUSTED = re.compile(
+    r"\b\d[\d.,]* du an (?:\w+ ){0,2}?(?:moi|cap moi)\b[^;]{0,30}?\bva \d[\d.,]* (?:luot )?"
+    r"(?:du an )?(?:tang von|dieu chinh|tang them|bo sung von)\b[^;]{0,60}?\btong (?:so )?von\b"
 )
 # The count of projects licensed or adjusted together: no measure of the model.
 NEW_AND_ADJUSTED_COUNT = "projectCountNewAndAdjusted"
