@@ -38,14 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fdigraph.errors import ConfigError
+from fdigraph.headers import CACHE_HEADER, EXPOSED, KEEP_SECONDS, LANG_COOKIE
+
+__all__ = ["CACHE_HEADER", "EXPOSED", "KEEP_SECONDS", "LANG_COOKIE", "MODES", "Front"]
 
 MODES = ("auto", "nginx", "none")
-CACHE_HEADER = "X-Accel-Expires"  # from the app to nginx: keep this response (seconds)
-KEEP_SECONDS = 7 * 24 * 3600
-LANG_COOKIE = "lang"  # the pages' language cookie (fdigraph.web.pages.LANG_COOKIE)
 START_SECONDS = 5.0
-# Access-Control-Expose-Headers, as the app sets it (fdigraph.web.EXPOSED)
-EXPOSED = "ETag, Fdigraph-Truncated, Content-Length, Content-Encoding"
 
 
 def find_nginx() -> str | None:

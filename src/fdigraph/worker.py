@@ -34,7 +34,7 @@ from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.http2 import negotiation
 from gunicorn.workers.gthread import ThreadWorker
 
-from fdigraph.front import EXPOSED
+from fdigraph.headers import EXPOSED
 
 SLOTS_PER_WORKER = 4  # room for replacements of workers that died without clearing
 # One header line and the number of them (gunicorn's limit_request_field_size and

@@ -14,8 +14,9 @@ from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 
-from fdigraph import config, front
+from fdigraph import config
 from fdigraph.errors import QueryError
+from fdigraph.headers import CACHE_HEADER, EXPOSED, KEEP_SECONDS  # nginx and gunicorn too
 from fdigraph.web import dumps, errors, meta, search_index, sparql
 from fdigraph.web.body import WholeBody
 from fdigraph.web.cache import CACHEABLE, ResponseCache
@@ -24,7 +25,6 @@ from fdigraph.web.engine import LRU, Engine
 GZIP_MIN = 1024  # smaller bodies are not worth compressing
 CACHE_BYTES = 64 * 1024 * 1024
 _COMPRESSIBLE = ("text/", "application/")
-EXPOSED = front.EXPOSED  # also on the errors gunicorn and nginx answer themselves
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -139,7 +139,7 @@ def _finish(response: Response) -> Response:
         and response.status_code == 200
         and request.environ.get(CACHEABLE)
     ):
-        headers[front.CACHE_HEADER] = str(front.KEEP_SECONDS)  # nginx keeps it
+        headers[CACHE_HEADER] = str(KEEP_SECONDS)  # nginx keeps it
     return response
 
 

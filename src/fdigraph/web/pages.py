@@ -19,9 +19,10 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response as BaseResponse
 
-from fdigraph import chart, describe, formats, front, labels, overview, protocol, search
+from fdigraph import chart, describe, formats, labels, overview, protocol, search
 from fdigraph.errors import FdigraphError, UnknownQuery
 from fdigraph.formats import Format
+from fdigraph.headers import LANG_COOKIE
 from fdigraph.vocab import ONTOLOGY_IRI, PREFIXES
 from fdigraph.web import dumps, editor, search_index
 from fdigraph.web.cache import keep
@@ -29,7 +30,6 @@ from fdigraph.web.engine import RUNNER, Engine
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 HTML = "text/html"
-LANG_COOKIE = front.LANG_COOKIE
 T = TypeVar("T")
 
 
