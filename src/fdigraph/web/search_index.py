@@ -72,6 +72,12 @@ def index(app: Flask) -> fulltext.Index:
         return made
 
 
+def ready(app: Flask) -> fulltext.Index | None:
+    """This process's index of the served build if it has one open, else None."""
+    eng: Any = app.extensions["fdigraph"]
+    return _opened(app, eng.info.build)
+
+
 def _opened(app: Flask, build: str) -> fulltext.Index | None:
     """The index this process opened, if it is of ``build`` (connections do not cross a fork)."""
     opened: tuple[int, fulltext.Index] | None = app.extensions.get(OPENED)
