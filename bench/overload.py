@@ -23,56 +23,18 @@ import asyncio
 import json
 import os
 import platform
-import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from local_servers import BIN, ROOT, free_port, oxigraph_peer, started
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BIN = Path(sys.executable).parent
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def started(argv: list[str], ready: str, env: dict[str, str]) -> Iterator[None]:
-    proc = subprocess.Popen(
-        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(ready, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{ready} did not answer in 60 s")
-            time.sleep(0.1)
-        yield
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
 
 
 def quantile(values: list[float], q: float) -> float:
@@ -174,24 +136,16 @@ def main() -> int:
         )
     print("fdigraph:", json.dumps(results["fdigraph"]), flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="fdigraph-bench-overload-") as tmp:
-        location = Path(tmp) / "oxigraph"
-        subprocess.run(
-            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file",
-             str(ROOT / "dist" / "fdigraph.nq")],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        port = free_port()
-        peer = f"http://127.0.0.1:{port}"
-        argv = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location)]
-        argv += ["--bind", f"127.0.0.1:{port}"]
+    with (
+        tempfile.TemporaryDirectory(prefix="fdigraph-bench-overload-") as tmp,
+        oxigraph_peer(Path(tmp), env) as peer,
+    ):
         # the peer has no pages or saved queries: its cheap work is the ASK alone
         peer_cheap = [peer + "/query?query=" + ask_query.replace("%7Bn%7D", "{n}")]
         peer_runaway = peer + "/query?query=" + urllib.parse.quote(RUNAWAY)
-        with started(argv, peer + "/query?query=ASK%7B%7D", env):
-            results["oxigraph serve"] = asyncio.run(
-                load(peer_cheap, peer_runaway, args.clients, args.seconds, args.every, args.think)
-            )
+        results["oxigraph serve"] = asyncio.run(
+            load(peer_cheap, peer_runaway, args.clients, args.seconds, args.every, args.think)
+        )
     print("oxigraph:", json.dumps(results["oxigraph serve"]), flush=True)
 
     report = {

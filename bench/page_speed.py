@@ -23,65 +23,24 @@ import argparse
 import json
 import os
 import platform
-import signal
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+from local_servers import BIN, ROOT, free_port, oxigraph_peer, started
 
-ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BIN = Path(sys.executable).parent
 SEARCHES = [
     "bac giang", "Bắc Giang", "lao dong qua dao tao", "1,6 ty USD", "VN-54", "nhat ban",
     "khu cong nghiep", "ban dan", "cai cach hanh chinh", "Quảng Ninh", "ha tang", "FDI",
     "chuyen doi so", "dien tu", "thu hut dau tu", "Han Quoc", "Bac Ninh", "ky so",
     "nang luong", "5 san sang",
 ]  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up in {seconds} s")
-
-
-@contextmanager
-def started(argv: list[str], url: str, env: dict[str, str] | None = None) -> Iterator[None]:
-    proc = subprocess.Popen(
-        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
-    )
-    try:
-        wait(url)
-        yield
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
 
 
 def resources(store_path: Path, count: int) -> list[str]:
@@ -144,26 +103,19 @@ def main() -> int:
         "search_warm": summary([t for t, _ in s_warm]),
         "non_200": len(bad),
     }
-    with tempfile.TemporaryDirectory(prefix="fdigraph-bench-pages-") as tmp:
-        location = Path(tmp) / "oxigraph"
-        subprocess.run(
-            [str(BIN / "oxigraph"), "load", "--location", str(location), "--file",
-             str(ROOT / "dist" / "fdigraph.nq")],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        port = free_port()
-        peer = f"http://127.0.0.1:{port}"
-        argv = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location)]
-        argv += ["--bind", f"127.0.0.1:{port}"]
-        with started(argv, peer + "/query?query=ASK%7B%7D"), httpx.Client(timeout=30) as client:
-            accept = {"Accept": "text/turtle"}
+    with (
+        tempfile.TemporaryDirectory(prefix="fdigraph-bench-pages-") as tmp,
+        oxigraph_peer(Path(tmp)) as peer,
+        httpx.Client(timeout=30) as client,
+    ):
+        accept = {"Accept": "text/turtle"}
 
-            def describe(iri: str) -> tuple[float, int]:
-                query = f"DESCRIBE <{iri}>"
-                return timed(client, peer + "/query", params={"query": query}, headers=accept)
+        def describe(iri: str) -> tuple[float, int]:
+            query = f"DESCRIBE <{iri}>"
+            return timed(client, peer + "/query", params={"query": query}, headers=accept)
 
-            p_cold = [describe(i) for i in iris]
-            p_warm = [describe(i) for i in iris]
+        p_cold = [describe(i) for i in iris]
+        p_warm = [describe(i) for i in iris]
     out["oxigraph DESCRIBE"] = {
         "page_cold": summary([t for t, _ in p_cold]),
         "page_warm": summary([t for t, _ in p_warm]),
