@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from fdigraph import front
 from fdigraph.store import BuildInfo, load_files
 from fdigraph.web import create_app
 
@@ -45,6 +46,19 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "numbers.nt").write_text(NUMBERS + "\n", encoding="utf-8")
     info: BuildInfo = load_files([root / "data.trig", root / "numbers.nt"], root / "store")
     assert info.triples > 60
+    return root / "store"
+
+
+needs_nginx = pytest.mark.skipif(front.find_nginx() is None, reason="nginx is not installed")
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """TRIG alone in a store: what the tests that start `fdigraph serve` serve (a module
+    that needs other data defines its own ``store``)."""
+    root = tmp_path_factory.mktemp("served")
+    (root / "data.trig").write_text(TRIG, encoding="utf-8")
+    load_files([root / "data.trig"], root / "store")
     return root / "store"
 
 

@@ -14,25 +14,13 @@ from pathlib import Path
 
 import pytest
 from tests.serving import Served, serving
-from tests.web.conftest import TRIG
+from tests.web.conftest import needs_nginx
 from tests.web.test_limits_http import Answer, exchange
 
-from fdigraph import front
-from fdigraph.store import load_files
-
 pytestmark = pytest.mark.e2e
-needs_nginx = pytest.mark.skipif(front.find_nginx() is None, reason="nginx is not installed")
 FRONTS = [pytest.param("none"), pytest.param("nginx", marks=needs_nginx)]
 SPARQL = "/sparql?query=SELECT%20%3Fs%20WHERE%20%7B%20%3Fs%20a%20%3Fo%20%7D%20%23%20"
 SEARCH = "/search?q=ha+noi&case="
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("keys")
-    (root / "data.trig").write_text(TRIG, encoding="utf-8")
-    load_files([root / "data.trig"], root / "store")
-    return root / "store"
 
 
 @pytest.fixture(scope="module", params=FRONTS)

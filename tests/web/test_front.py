@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 from tests.serving import Served, children, command_line, serving, wait_healthy
-from tests.web.conftest import EX, TRIG, make_app
+from tests.web.conftest import EX, make_app
 
 from fdigraph import front
 from fdigraph.errors import ConfigError
@@ -92,14 +92,6 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
 
 def query_url(served: Served, query: str) -> str:
     return served.endpoint + "?" + urllib.parse.urlencode({"query": query})
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("front")
-    (root / "data.trig").write_text(TRIG, encoding="utf-8")
-    load_files([root / "data.trig"], root / "store")
-    return root / "store"
 
 
 @pytest.fixture(scope="module")
@@ -250,8 +242,6 @@ def test_sigterm_refuses_new_clients_and_answers_those_in_flight(tmp_path: Path)
     """Told to stop, nginx lets nobody new in (no 502 while gunicorn drains)."""
     import http.client
     import threading
-
-    from fdigraph.store import load_files
 
     data = tmp_path / "many.nt"  # 300 triples: the query below runs far past 3 s on them
     data.write_text(

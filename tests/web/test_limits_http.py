@@ -17,24 +17,12 @@ from pathlib import Path
 
 import pytest
 from tests.serving import Served, serving
-from tests.web.conftest import TRIG
-
-from fdigraph import front
-from fdigraph.store import load_files
+from tests.web.conftest import needs_nginx
 
 pytestmark = pytest.mark.e2e
-needs_nginx = pytest.mark.skipif(front.find_nginx() is None, reason="nginx is not installed")
 FRONTS = [pytest.param("none"), pytest.param("nginx", marks=needs_nginx)]
 LIMIT = 100_000  # FDIGRAPH_MAX_REQUEST_BYTES for these servers
 TIMEOUT = 5.0  # seconds, for each socket operation
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("http")
-    (root / "data.trig").write_text(TRIG, encoding="utf-8")
-    load_files([root / "data.trig"], root / "store")
-    return root / "store"
 
 
 @pytest.fixture(scope="module", params=FRONTS)

@@ -17,28 +17,16 @@ from pathlib import Path
 
 import pytest
 from tests.serving import Served, serving
-from tests.web.conftest import TRIG
+from tests.web.conftest import needs_nginx
 from tests.web.test_limits_http import Answer, exchange, refused
 
-from fdigraph import front
-from fdigraph.store import load_files
-
 pytestmark = pytest.mark.e2e
-needs_nginx = pytest.mark.skipif(front.find_nginx() is None, reason="nginx is not installed")
 FRONTS = [pytest.param("none"), pytest.param("nginx", marks=needs_nginx)]
 SLOW = 40  # connections
 TRICKLE = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: abc"  # 40 bytes, never finished
 BYTES = 30  # each slow connection sends at most this many, one every STEP seconds
 STEP = 0.5
 FAST = 2.0  # seconds: the most a normal request may take meanwhile
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("slow")
-    (root / "data.trig").write_text(TRIG, encoding="utf-8")
-    load_files([root / "data.trig"], root / "store")
-    return root / "store"
 
 
 def address(served: Served) -> tuple[str, int]:

@@ -16,22 +16,10 @@ from pathlib import Path
 
 import pytest
 from tests.serving import free_port
-from tests.web.conftest import TRIG
-
-from fdigraph import front
-from fdigraph.store import load_files
+from tests.web.conftest import needs_nginx
 
 pytestmark = pytest.mark.e2e
-needs_nginx = pytest.mark.skipif(front.find_nginx() is None, reason="nginx is not installed")
 FRONTS = ["none", pytest.param("nginx", marks=needs_nginx)]
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("startup")
-    (root / "data.trig").write_text(TRIG, encoding="utf-8")
-    load_files([root / "data.trig"], root / "store")
-    return root / "store"
 
 
 def start(store: Path, port: int, front_: str, log: Path) -> subprocess.Popen[bytes]:
