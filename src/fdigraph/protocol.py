@@ -65,6 +65,12 @@ def _decode(body: bytes, where: str) -> str:
         raise QueryError(f"the {where} is not valid UTF-8 (byte {err.start})") from None
 
 
+def url_params(query_string: bytes) -> dict[str, list[str]]:
+    """The URL's parameters; a query string that is not UTF-8 once percent-decoded is a
+    QueryError (every route refuses it: ``fdigraph.web``), never silently replaced."""
+    return _params(_decode(query_string, "URL query string"), "URL query string")
+
+
 def parse_request(
     method: str, query_string: bytes, content_type: str | None, body: bytes
 ) -> Operation | None:
@@ -73,7 +79,7 @@ def parse_request(
     ``query_string`` is the raw (still percent-encoded) URL query and ``body`` the raw
     request body, so that invalid UTF-8 is refused rather than silently replaced.
     """
-    url = _params(_decode(query_string, "URL query string"), "URL query string")
+    url = url_params(query_string)
     if method in ("GET", "HEAD"):
         params = url
     elif method == "POST":

@@ -10,12 +10,10 @@ from __future__ import annotations
 import gzip
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote_to_bytes
 
 from flask import Flask, Response, request
 
-from fdigraph import config
-from fdigraph.errors import QueryError
+from fdigraph import config, protocol
 from fdigraph.headers import CACHE_HEADER, EXPOSED, KEEP_SECONDS  # nginx and gunicorn too
 from fdigraph.web import dumps, errors, meta, search_index, sparql
 from fdigraph.web.body import WholeBody
@@ -92,17 +90,10 @@ def _utf8_url() -> None:
     """Refuse a URL whose query string is not UTF-8 once percent-decoded (``q=%FF``).
 
     Werkzeug replaces such bytes silently, so a search or a saved query would run on a
-    value the client never sent; /sparql's own parser refuses them the same way.
+    value the client never sent: every route reads it as /sparql's parser does.
     """
-    raw = request.environ.get("QUERY_STRING", "")
-    if "%" not in raw and raw.isascii():
-        return
-    try:
-        unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise QueryError(
-            f"the URL query string is not valid UTF-8 once percent-decoded (byte {err.start})"
-        ) from None
+    if not request.query_string.isascii() or b"%" in request.query_string:
+        protocol.url_params(request.query_string)
 
 
 def _finish(response: Response) -> Response:
