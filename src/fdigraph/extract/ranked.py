@@ -63,12 +63,28 @@ def _listed(
     listed = [p for p in listed if p.kind == (listed[0].kind if listed else "province")]
     if not listed or listed[0].kind not in {"province", "country"}:
         return []
-    foreign = listed[0].kind == "country"
+    ranks = list(range(1, len(listed) + 1))
+    return _ranked(listed, ranks, "equal", cue, s, where, source, taken)
+
+
+def _ranked(
+    places: list[Place],
+    ranks: list[int],
+    comparator: str,
+    cue: re.Match[str],
+    s: Span,
+    where: Where,
+    source: str | None,
+    taken: set[int],
+) -> list[DraftRanking]:
+    """One ranking per place of a list: countries rank among the area's investors, places
+    in the country; the period is the cue's."""
+    foreign = places[0].kind == "country"
     indicator = "indicator-investor-capital" if foreign else "indicator-fdi-attraction"
     scope = (where.area or "VN") if foreign else "VN"
     period = _period(cue.start(), cue.end(), where, indicator)
     out = []
-    for n, place in enumerate(listed, start=1):
+    for place, rank in zip(places, ranks, strict=True):
         taken.add(place.start)
         out.append(
             DraftRanking(
@@ -76,10 +92,11 @@ def _listed(
                 area=place.code,
                 indicator=indicator,
                 scope=scope,
-                rank=n,
+                rank=rank,
                 quotes=(DraftQuote(s.text, s.start, s.end, source),),
                 confidence=0.7,
                 period=period,
+                comparator=comparator,
                 source=source,
             )
         )
@@ -119,28 +136,7 @@ def _top_n(
         run.insert(0, p)
     if len(run) > n or run[0].kind not in {"province", "country"}:
         return []
-    foreign = run[0].kind == "country"
-    indicator = "indicator-investor-capital" if foreign else "indicator-fdi-attraction"
-    scope = (where.area or "VN") if foreign else "VN"
-    period = _period(cue.start(), cue.end(), where, indicator)
-    out = []
-    for place in run:
-        taken.add(place.start)
-        out.append(
-            DraftRanking(
-                id="",
-                area=place.code,
-                indicator=indicator,
-                scope=scope,
-                rank=n,
-                quotes=(DraftQuote(s.text, s.start, s.end, source),),
-                confidence=0.7,
-                period=period,
-                comparator="at-most",
-                source=source,
-            )
-        )
-    return out
+    return _ranked(run, [n] * len(run), "at-most", cue, s, where, source, taken)
 
 
 def who_place_kind(place: Place | None) -> str:
